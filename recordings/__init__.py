@@ -1,0 +1,1 @@
+"""Recordings: archive, catalogue, retention, delivery bundles and QA review."""
