@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from config import load_config
 
+TRANSLATION_DOMAINS = ("messages", "lists", "campaigns", "scripts", "console", "reports", "dialer")
+
 csrf = CSRFProtect()
 babel = Babel()
 
@@ -42,6 +44,8 @@ def create_app(env: str | None = None, **overrides) -> Flask:
     app.config["SETTINGS"] = config
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config["BABEL_DEFAULT_LOCALE"] = config.DEFAULT_LANGUAGE
+    # One catalogue per feature area, so areas are translated independently.
+    app.config["BABEL_DOMAIN"] = ";".join(TRANSLATION_DOMAINS)
     app.json.ensure_ascii = False
 
     import core.all_models  # noqa: F401  (the whole schema, for relationships by name)
@@ -77,28 +81,44 @@ def create_app(env: str | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Every package's pages and API; the list grows as packages land."""
+    """Core pages and API, then every `routes` module found in the feature
+    packages: each exposes `blueprints`, a list of Blueprints.  API blueprints
+    carry their own CSRF check (header token) or a bearer token."""
+    from core.api.blueprint import ApiBlueprint
     from core.api.views import bp as api_core_bp
     from core.auth.views import bp as auth_bp
     from core.views import bp as core_bp
 
-    for bp in (core_bp, auth_bp, api_core_bp):
+    for bp in [core_bp, auth_bp, api_core_bp, *discover_blueprints()]:
         app.register_blueprint(bp)
-    # API routes carry their own CSRF check (header token) or a bearer token.
-    csrf.exempt(api_core_bp)
-    for module in BLUEPRINT_MODULES:
-        _register_module(app, module)
+        if isinstance(bp, ApiBlueprint):
+            csrf.exempt(bp)
 
 
-# Optional feature blueprints: (module, attribute, is_api).
-BLUEPRINT_MODULES: list[tuple[str, str, bool]] = []
+FEATURE_PACKAGES = ("campaigns", "scripts_mgmt", "dialer", "recordings", "reports", "console")
+SKIP_PACKAGES = {"sim", "tests", "models", "migrations"}
 
 
-def _register_module(app: Flask, spec: tuple[str, str, bool]) -> None:
+def _subpackages(name: str, path: str) -> list[str]:
+    """Package names under `path`, found without importing them."""
+    import pkgutil
+
+    out = [name]
+    for info in pkgutil.iter_modules([path]):
+        if info.ispkg and info.name not in SKIP_PACKAGES:
+            out.extend(_subpackages(f"{name}.{info.name}", os.path.join(path, info.name)))
+    return out
+
+
+def discover_blueprints() -> list:
     import importlib
 
-    module_name, attr, is_api = spec
-    bp = getattr(importlib.import_module(module_name), attr)
-    app.register_blueprint(bp)
-    if is_api:
-        csrf.exempt(bp)
+    found = []
+    for name in FEATURE_PACKAGES:
+        path = ROOT / name
+        if not (path / "__init__.py").exists():
+            continue
+        for package in _subpackages(name, str(path)):
+            if (ROOT / package.replace(".", "/") / "routes.py").exists():
+                found.extend(importlib.import_module(package + ".routes").blueprints)
+    return found

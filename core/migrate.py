@@ -17,4 +17,5 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_head(url: str) -> None:
-    command.upgrade(alembic_config(url), "head")
+    # "heads": feature branches may sit beside each other until merged.
+    command.upgrade(alembic_config(url), "heads")

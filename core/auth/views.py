@@ -40,7 +40,9 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    form = LoginForm()
+    # Only a real form post counts: Flask-WTF would otherwise read a JSON
+    # body as form data, with values of any type.
+    form = LoginForm(formdata=request.form if request.method == "POST" else None)
     status = 200
     if form.validate_on_submit():
         addr = request.remote_addr or "-"
