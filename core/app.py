@@ -42,7 +42,8 @@ def create_app(env: str | None = None, **overrides) -> Flask:
     )
     app.config.from_mapping(config.as_flask())
     app.config["SETTINGS"] = config
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    # Flask-Babel pairs the n-th directory with the n-th domain.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(ROOT / "translations")] * len(TRANSLATION_DOMAINS))
     app.config["BABEL_DEFAULT_LOCALE"] = config.DEFAULT_LANGUAGE
     # One catalogue per feature area, so areas are translated independently.
     app.config["BABEL_DOMAIN"] = ";".join(TRANSLATION_DOMAINS)
@@ -58,6 +59,14 @@ def create_app(env: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_error_handlers(app)
+
+    @app.before_request
+    def _fresh_locale():
+        # The locale is cached on the app context, which outlives a request
+        # in tests and CLI use; each request decides it anew.
+        from flask_babel import refresh
+
+        refresh()
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -110,15 +119,20 @@ def _subpackages(name: str, path: str) -> list[str]:
     return out
 
 
-def discover_blueprints() -> list:
+def discover_modules() -> list:
+    """The `routes` modules of the feature packages (imported once, cached by Python)."""
     import importlib
 
-    found = []
+    modules = []
     for name in FEATURE_PACKAGES:
         path = ROOT / name
         if not (path / "__init__.py").exists():
             continue
         for package in _subpackages(name, str(path)):
             if (ROOT / package.replace(".", "/") / "routes.py").exists():
-                found.extend(importlib.import_module(package + ".routes").blueprints)
-    return found
+                modules.append(importlib.import_module(package + ".routes"))
+    return modules
+
+
+def discover_blueprints() -> list:
+    return [bp for module in discover_modules() for bp in getattr(module, "blueprints", [])]

@@ -18,6 +18,12 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
     app.cli.add_command(upgrade_db)
+    # Feature packages expose `cli_commands` in their routes module.
+    from core.app import discover_modules
+
+    for module in discover_modules():
+        for command in getattr(module, "cli_commands", []):
+            app.cli.add_command(command)
 
 
 @click.command("create-user")

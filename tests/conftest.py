@@ -75,22 +75,33 @@ def _empty_tables(engine) -> None:
             conn.execute(text("PRAGMA foreign_keys=ON"))
 
 
-@pytest.fixture(scope="session")
-def _app(_schema, redis_url, instance_dir):
+def _build_app(database_url, redis_url, instance_dir):
     from core.app import create_app
 
+    return create_app("test", DATABASE_URL=database_url, REDIS_URL=redis_url, INSTANCE_PATH=str(instance_dir))
+
+
+@pytest.fixture(scope="session")
+def _app(_schema, redis_url, instance_dir):
     os.environ["REDIS_URL"] = redis_url  # jobs and child processes read it
     os.environ["DATABASE_URL"] = _schema
-    return create_app("test", DATABASE_URL=_schema, REDIS_URL=redis_url, INSTANCE_PATH=str(instance_dir))
+    return _build_app(_schema, redis_url, instance_dir)
+
+
+@pytest.fixture(scope="session")
+def _context_app(_app, _schema, redis_url, instance_dir):
+    # Test code runs inside an app context of this twin; requests go to `_app`
+    # and so get a fresh app context (and `g`) each, as in production.
+    return _build_app(_schema, redis_url, instance_dir)
 
 
 @pytest.fixture
-def app(_app):
+def app(_app, _context_app):
     """The app, with an empty database and an empty Redis after the test."""
     from core.db import db
     from core.redis_conn import get_redis
 
-    ctx = _app.app_context()
+    ctx = _context_app.app_context()
     ctx.push()
     try:
         yield _app
@@ -125,9 +136,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
+_HASHES: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # Argon2 is slow on purpose; hash each test password once per session.
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
+
+
 def make_user(session, username: str, role: Role, **kw) -> User:
     user = User(username=username, role=role, display_name=kw.pop("display_name", username),
-                password_hash=hash_password(kw.pop("password", PASSWORD)), **kw)
+                password_hash=_hash(kw.pop("password", PASSWORD)), **kw)
     session.add(user)
     session.commit()
     return user

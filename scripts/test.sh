@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command: set up, then run the whole suite on SQLite and again on
+# PostgreSQL (started here when missing).  Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+export PYTHONDONTWRITEBYTECODE=1
+mkdir -p artifacts
+echo "== tests on SQLite"
+.venv/bin/pytest -p no:cacheprovider "$@"
+echo "== tests on PostgreSQL (database-backed tests; SIP and browser tests ran above)"
+pg_url=$(scripts/ensure_postgres.sh)
+TEST_DATABASE_URL="$pg_url" .venv/bin/pytest -p no:cacheprovider -m "not sip and not browser and not sqlite_only" "$@"
