@@ -44,3 +44,51 @@ def _default(value):
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+# ---------------------------------------------------------------------------
+# Live state of agents, calls and pods (written by pods, read by the web).
+# docs/live-state.md describes every key and message.
+
+PODS = "pods"  # SET of pod ids alive
+POD_EVENTS = "events:pods"  # login requests and other site-wide notices for pods
+LIVE_CALLS = "calls:live"  # HASH attempt uuid -> JSON of a call in progress
+
+
+def pod_status_key(pod_id: str) -> str:
+    return f"pod:{pod_id}:status"
+
+
+def pod_commands_key(pod_id: str) -> str:
+    return f"pod:{pod_id}:commands"
+
+
+def agent_live_key(agent_id: int) -> str:
+    return f"agent:{agent_id}:live"
+
+
+def agent_pod_key(agent_id: int) -> str:
+    return f"agent:{agent_id}:pod"
+
+
+def agent_wanted_key(agent_id: int) -> str:
+    return f"agent:{agent_id}:wanted"
+
+
+def campaign_stats_key(campaign_id: int) -> str:
+    return f"campaign:{campaign_id}:stats"
+
+
+def send_agent_command(client: redis.Redis, agent_id: int, command: dict) -> str | None:
+    """Queue a command from the agent's console for the pod holding the agent's
+    softphone leg; returns the pod id, or None when the agent is on no pod."""
+    pod_id = client.get(agent_pod_key(agent_id))
+    if not pod_id:
+        return None
+    client.rpush(pod_commands_key(pod_id), json.dumps({**command, "agent_id": agent_id}, ensure_ascii=False,
+                                                      default=_default))
+    return pod_id
+
+
+def agent_live(client: redis.Redis, agent_id: int) -> dict:
+    return client.hgetall(agent_live_key(agent_id))
