@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     from config.logsetup import setup_logging
 
     setup_logging(f"pod[{args.pod_id}]", args.log_level)
+    import logging
+
+    logging.getLogger("dialer.pod").info("pod %s starting", args.pod_id)
     config = load_config()
     from rq import Queue
 

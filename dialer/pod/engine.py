@@ -84,6 +84,7 @@ class Pod:
     # ------------------------------------------------------------------ loop
     def run(self, poll_ms: int = 10) -> None:
         self.port.start()
+        self._heartbeat()  # announce at once: a restarted pod is back as soon as its endpoint is
         self._start_trunks()
         store_sweep = store.sweep_pod(self.s.pod_id, utcnow())  # what this pod id left behind
         if any(store_sweep.values()):
