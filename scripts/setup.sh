@@ -20,6 +20,7 @@ if [ "$mode" = test ]; then
   need espeak-ng espeak-ng
   need chromium chromium
   need redis-server redis-server
+  need node nodejs
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}"
