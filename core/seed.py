@@ -90,11 +90,14 @@ def seed(session: Session, admin_password: str, leads: int = 100) -> Iterator[st
             state=CampaignState.DRAFT,
             manager=users["manager"],
             jurisdiction="CN",
-            rules={},
+            # The demo calls a simulated carrier at any hour; a real campaign
+            # keeps its profile's hours (CN: 09:00-20:00 in the lead's zone).
+            rules={"calling_hours": {"start": "00:00", "end": "23:59"}, "max_attempts_per_lead": 3},
             script_version_id=version.id,
             pause_reasons=DEFAULT_PAUSE_REASONS,
             dial_mode="predictive",
-            dial_settings={"target_abandon_rate": 0.03, "max_lines_per_agent": 3.0},
+            dial_settings={"target_abandon_rate": 0.03, "max_lines_per_agent": 3.0, "amd": True},
+            wrapup_seconds=20,
             agents=[users["agent1"], users["agent2"], users["agent3"]],
             created_by=admin.id,
         )
