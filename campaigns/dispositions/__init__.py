@@ -1,0 +1,1 @@
+"""Dispositions per campaign, recycling, do-not-call on disposition, callbacks."""

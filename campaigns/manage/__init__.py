@@ -1,0 +1,2 @@
+"""Campaign records: create, edit, list; the campaign's agents; shared helpers
+for the campaign API and pages."""
