@@ -490,13 +490,11 @@ class Pod:
         self._enqueue_archive(rec_id)
 
     def _enqueue_archive(self, recording_id: int) -> None:
-        try:
-            from recordings.jobs import archive_recording  # the recordings package's job
-        except ImportError:
-            return
         from rq import Queue
 
-        Queue("recordings", connection=self.queue.connection).enqueue(archive_recording, recording_id)
+        from recordings.jobs import enqueue_archive
+
+        enqueue_archive(Queue("recordings", connection=self.queue.connection), recording_id)
 
     # -------------------------------------------------------------- agents
     def _agent_identified(self, ev: AgentIdentified) -> None:

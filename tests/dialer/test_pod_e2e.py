@@ -43,6 +43,19 @@ def _wait_until_done(session, campaign_id, cc, timeout):
                          f"{pending_wrapup} waiting for disposition\n{cc.log_text('pod-1')}")
 
 
+def _wait_for_archive(session, attempts, timeout=90):
+    from recordings.models import Recording
+
+    human = {a.id for a in attempts if a.outcome is not None and a.outcome.value == "human"}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        session.rollback()
+        done = set(session.scalars(select(Recording.attempt_id).where(Recording.status == "archived")))
+        if human <= done:
+            return
+        time.sleep(1)
+
+
 def test_hundred_lead_campaign_runs_to_the_end(app, session, redis_client, tmp_path, database_url, redis_url):
     from campaigns.models import Lead
     from dialer import abandon
@@ -61,6 +74,9 @@ def test_hundred_lead_campaign_runs_to_the_end(app, session, redis_client, tmp_p
         cc.start_softphones(seeded["pins"])
         cc.start_agentbot(cid, seeded["agent_ids"])
         _wait_until_done(session, cid, cc, timeout=420)
+        session.rollback()
+        attempts = list(session.scalars(select(CallAttempt).where(CallAttempt.campaign_id == cid)))
+        _wait_for_archive(session, attempts)
     finally:
         codes = cc.stop()
     assert codes.get("pod-1") == 0, cc.log_text("pod-1")
@@ -99,6 +115,14 @@ def test_hundred_lead_campaign_runs_to_the_end(app, session, redis_client, tmp_p
     abandoned = sum(1 for a in attempts if a.outcome.value == "abandoned")
     reported = abandon.rate(redis_client, cid, time.time(), 86400)
     assert (reported.answers, reported.abandons) == (persons, abandoned)
+    # Every bridged call was recorded, and the worker archived the recordings (FLAC, verified).
+    from recordings.models import Recording
+
+    recs = {r.attempt_id: r for r in session.scalars(select(Recording))}
+    for a in attempts:
+        if a.outcome.value == "human":
+            rec = recs.get(a.id)
+            assert rec is not None and rec.sha256 and rec.status == "archived", (a.id, rec and rec.status)
     # Seat time was logged for every agent.
     agents_with_time = set(session.scalars(select(AgentStateInterval.agent_id)
                                            .where(AgentStateInterval.campaign_id == cid)))

@@ -1,0 +1,167 @@
+"""The daily delivery bundle (刻盘): one zip per campaign and day with the
+archived recordings and a manifest.json of files, metadata and checksums,
+and the check a client (or we) run on it:
+
+    python -m recordings.bundle verify PATH
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from core.clock import utcnow
+from core.db import db
+from recordings import codec
+from recordings.models import DeliveryBundle, Recording
+from recordings.storage import LocalStore
+from reports.window import day_range
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def bundle_key(campaign_code: str, campaign_id: int, day: date) -> str:
+    return f"bundles/campaign_{campaign_id}/{campaign_code}_{day.isoformat()}.zip"
+
+
+def _entries(session, campaign_id: int, day: date, tz: str) -> list[dict]:
+    from campaigns.models import Disposition
+    from core.models import User
+    from dialer.models import CallAttempt
+
+    start, end = day_range(day, tz)
+    rows = session.execute(
+        select(Recording, CallAttempt.disposition_code, Disposition.label_zh, User.username)
+        .outerjoin(CallAttempt, CallAttempt.id == Recording.attempt_id)
+        .outerjoin(Disposition, Disposition.id == CallAttempt.disposition_id)
+        .outerjoin(User, User.id == Recording.agent_id)
+        .where(Recording.campaign_id == campaign_id, Recording.started_at >= start, Recording.started_at < end,
+               Recording.status == "archived")
+        .order_by(Recording.started_at, Recording.id)
+    ).all()
+    zone = ZoneInfo(tz)
+    out = []
+    for rec, code, label, agent in rows:
+        local = rec.started_at.astimezone(zone)
+        out.append({
+            "name": f"recordings/{local:%H%M%S}_{rec.phone_e164 or 'unknown'}_{rec.id}.{rec.format}",
+            "recording_id": rec.id, "archive_path": rec.archive_path, "sha256": rec.sha256,
+            "size": rec.size_bytes, "duration_seconds": rec.duration_seconds, "phone": rec.phone_e164,
+            "agent": agent, "started_at": rec.started_at.isoformat(), "started_local": local.isoformat(),
+            "disposition": code, "disposition_label": label,
+        })
+    return out
+
+
+def build(campaign_id: int, day: date, store: LocalStore, tz: str, now: datetime | None = None) -> DeliveryBundle:
+    """Write (or rewrite) the campaign's bundle of `day`; returns the stored row."""
+    from campaigns.models import Campaign
+
+    now = now or utcnow()
+    with db.transaction() as session:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise LookupError(f"no campaign {campaign_id}")
+        code, name = campaign.code, campaign.name
+        entries = _entries(session, campaign_id, day, tz)
+    key = bundle_key(code, campaign_id, day)
+    target = store.path(key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.incoming")
+    files = []
+    # Recordings are FLAC already: storing without deflate saves CPU for nothing lost.
+    with zipfile.ZipFile(scratch, "w", compression=zipfile.ZIP_STORED) as zf:
+        for entry in entries:
+            source = store.fetch(entry.pop("archive_path"))
+            digest = codec.sha256_file(source)
+            if digest != entry["sha256"]:
+                raise codec.AudioError(f"recording {entry['recording_id']} does not match its recorded hash")
+            zf.write(source, entry["name"])
+            files.append(entry)
+        manifest = {"version": MANIFEST_VERSION, "campaign": {"id": campaign_id, "code": code, "name": name},
+                    "day": day.isoformat(), "timezone": tz, "generated_at": now.isoformat(),
+                    "file_count": len(files), "files": files}
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+    store.put(key, scratch)
+    digest = codec.sha256_file(target)
+    with db.transaction() as session:
+        row = session.scalar(select(DeliveryBundle).where(DeliveryBundle.campaign_id == campaign_id,
+                                                          DeliveryBundle.day == day))
+        if row is None:
+            row = DeliveryBundle(campaign_id=campaign_id, day=day)
+            session.add(row)
+        row.path, row.sha256, row.file_count, row.manifest, row.created_at = key, digest, len(files), manifest, now
+    return row
+
+
+def verify(path: str | os.PathLike) -> list[str]:
+    """Problems found in a bundle (empty when every file matches the manifest)."""
+    problems: list[str] = []
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        return [f"not a readable zip archive: {exc}"]
+    with zf:
+        names = set(zf.namelist())
+        if MANIFEST not in names:
+            return ["manifest.json is missing"]
+        try:
+            manifest = json.loads(zf.read(MANIFEST))
+            files = manifest["files"]
+        except (ValueError, KeyError, TypeError) as exc:
+            return [f"manifest.json is not a valid manifest: {exc}"]
+        listed = set()
+        for entry in files:
+            name = entry.get("name")
+            listed.add(name)
+            if name not in names:
+                problems.append(f"{name}: listed in the manifest but missing")
+                continue
+            digest, size = hashlib.sha256(), 0
+            try:
+                with zf.open(name) as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
+                        size += len(block)
+            except (zipfile.BadZipFile, OSError) as exc:  # a CRC error raises here
+                problems.append(f"{name}: unreadable ({exc})")
+                continue
+            if digest.hexdigest() != entry.get("sha256"):
+                problems.append(f"{name}: SHA-256 {digest.hexdigest()} differs from the manifest's")
+            if entry.get("size") is not None and size != entry["size"]:
+                problems.append(f"{name}: {size} bytes, the manifest says {entry['size']}")
+        for extra in sorted(names - listed - {MANIFEST}):
+            problems.append(f"{extra}: not listed in the manifest")
+        if manifest.get("file_count") not in (None, len(files)):
+            problems.append("file_count does not match the number of files listed")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2 or argv[0] != "verify":
+        print("usage: python -m recordings.bundle verify PATH", file=sys.stderr)
+        return 2
+    path = Path(argv[1])
+    problems = verify(path)
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"FAILED: {len(problems)} problem(s) in {path}")
+        return 1
+    with zipfile.ZipFile(path) as zf:
+        count = len(json.loads(zf.read(MANIFEST))["files"])
+    print(f"OK: {count} file(s) match the manifest in {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
