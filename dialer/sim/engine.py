@@ -16,6 +16,7 @@ them), not in the abandon rate.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import random
@@ -321,8 +322,6 @@ def worst_window_rate(answers: list[float], abandons: list[float], window: float
     if end <= window:
         return len(abandons) / len(answers) if answers else 0.0
     worst, start = 0.0, 0.0
-    import bisect
-
     while start + window <= end + 1e-9:
         n = bisect.bisect_left(answers, start + window) - bisect.bisect_left(answers, start)
         a = bisect.bisect_left(abandons, start + window) - bisect.bisect_left(abandons, start)

@@ -112,7 +112,7 @@ class CallCentre:
         self.procs[name] = proc
         return proc
 
-    def start_carrier(self, talk=(3.0, 6.0), ring=(0.5, 2.0)) -> None:
+    def start_carrier(self, talk=(2.0, 4.0), ring=(0.5, 2.0)) -> None:
         self._spawn("carrier", [sys.executable, "-m", "telephony.sim.carrier", "--port", str(self.carrier_port),
                                 "--rtp-port", str(random.randrange(20000, 30000, 200)), "--seed", str(self.seed),
                                 "--mix", self.carrier_mix, "--ring-min", str(ring[0]), "--ring-max", str(ring[1]),
