@@ -122,7 +122,7 @@ def test_hundred_lead_campaign_runs_to_the_end(app, session, redis_client, tmp_p
     for a in attempts:
         if a.outcome.value == "human":
             rec = recs.get(a.id)
-            assert rec is not None and rec.sha256 and rec.status == "archived", (a.id, rec and rec.status)
+            assert rec is not None and rec.sha256 and rec.status == "archived", (a.id, rec and rec.status, rec and rec.error, rec and rec.size_bytes)
     # Seat time was logged for every agent.
     agents_with_time = set(session.scalars(select(AgentStateInterval.agent_id)
                                            .where(AgentStateInterval.campaign_id == cid)))
