@@ -19,6 +19,7 @@ if [ "$mode" = test ]; then
   need sox sox
   need espeak-ng espeak-ng
   need chromium chromium
+  [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
   need redis-server redis-server
   need node nodejs
 fi
