@@ -36,11 +36,43 @@ def read(path: str | Path) -> Audio:
     try:
         samples, rate = sf.read(str(path), dtype="int16", always_2d=False)
     except (sf.LibsndfileError, RuntimeError) as exc:
+        empty = _empty_flac(path)
+        if empty is not None:
+            return empty
         raise AudioError(f"cannot decode {path}: {exc}") from None
     return Audio(samples, rate)
 
 
+def _empty_flac_bytes(rate: int, channels: int) -> bytes:
+    info = (16).to_bytes(2, "big") * 2 + bytes(6)  # block sizes 16..16, frame sizes unknown
+    info += ((rate << 44) | ((channels - 1) << 41) | (15 << 36)).to_bytes(8, "big")  # 16 bits, 0 samples
+    info += bytes(16)  # MD5 of no audio: left zero, as the format allows
+    return b"fLaC" + bytes([0x80]) + len(info).to_bytes(3, "big") + info
+
+
+def _empty_flac(path: str | Path) -> Audio | None:
+    """A FLAC stream of zero samples (a call bridged and hung up at once):
+    libsndfile writes it but will not open it again, so read its STREAMINFO."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(42)
+    except OSError:
+        return None
+    if len(head) < 42 or head[:4] != b"fLaC" or head[4] & 0x7F != 0:
+        return None
+    bits = int.from_bytes(head[18:26], "big")  # rate(20) channels-1(3) bps-1(5) total samples(36)
+    rate, total = bits >> 44, bits & ((1 << 36) - 1)
+    if total != 0 or rate == 0:
+        return None
+    return Audio(np.zeros(0, dtype=np.int16), rate)
+
+
 def encode_flac(audio: Audio, dest: str | Path) -> None:
+    if audio.samples.size == 0:
+        # libsndfile writes nothing at all for zero samples; write the stream
+        # header by hand so the archive still holds a valid (empty) FLAC.
+        Path(dest).write_bytes(_empty_flac_bytes(audio.rate, 1 if audio.samples.ndim == 1 else audio.samples.shape[1]))
+        return
     sf.write(str(dest), audio.samples, audio.rate, format="FLAC", subtype="PCM_16")
 
 

@@ -84,3 +84,21 @@ def test_not_audio_fails_and_keeps_source(session, archive_dir, campaign, make_r
         handle.write(b"RIFF not really")
     assert archive_recording(rec.id) == "failed"
     assert os.path.exists(rec.source_path)
+
+
+def test_an_empty_recording_archives_and_verifies(tmp_path):
+    """A call bridged and hung up at once leaves a WAV with no samples."""
+    import wave
+
+    from recordings import codec
+
+    src = tmp_path / "empty.wav"
+    with wave.open(str(src), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"")
+    audio = codec.read(src)
+    codec.encode_flac(audio, tmp_path / "empty.flac")
+    again = codec.read(tmp_path / "empty.flac")
+    assert again.rate == 8000 and codec.same_audio(audio, again)
