@@ -1,0 +1,1 @@
+"""Do-not-call lists: global, per campaign and imported registries."""
