@@ -113,8 +113,8 @@ def test_predictive_holds_back_when_calls_in_flight_already_cover_the_agents():
     assert pacer.calls_to_place(snap(now=1.0, ready=2, busy=0, dialing=40)) == 0
 
 
-def _learned(abandons: int):
-    pacer = make_pacer("predictive", guard_min_answers=0)
+def _learned(abandons: int, **settings):
+    pacer = make_pacer("predictive", guard_min_answers=0, **settings)
     for i in range(100):
         pacer.observe(PacingEvent("dialed", float(i)))
         pacer.observe(PacingEvent("human" if i % 4 == 0 else "no_answer", i + 8.0, 8.0))
@@ -123,11 +123,34 @@ def _learned(abandons: int):
     return pacer
 
 
-def test_predictive_backs_off_to_progressive_over_the_target_on_its_own_counts():
+def test_predictive_backs_off_to_near_riskless_calls_over_the_target_on_its_own_counts():
     state = snap(now=120.0, ready=3, busy=5, dialing=1)
     within, over = _learned(abandons=0), _learned(abandons=5)  # 5 of 25 answers: far over 3 %
-    assert within.calls_to_place(state) > 2
-    assert over.calls_to_place(state) == 2
+    placed_within, placed_over = within.calls_to_place(state), over.calls_to_place(state)
+    assert placed_within > placed_over >= 2
+    assert over.risk == over.over_risk
+    assert all(score <= over.over_risk for score in over.last_scores[: placed_over])
+
+
+def test_predictive_with_over_risk_zero_falls_back_to_progressive_over_the_target():
+    state = snap(now=120.0, ready=3, busy=5, dialing=1)
+    assert _learned(abandons=0, over_risk=0.0).calls_to_place(state) > 2
+    assert _learned(abandons=5, over_risk=0.0).calls_to_place(state) == 2
+
+
+def test_predictive_budget_counts_answers_beyond_the_floor_at_aim():
+    default = make_pacer("predictive")
+    assert default.aim == default.safety
+    assert default.allowed_abandons(50) == pytest.approx(0.03 * 0.85 * 100)
+    spender = make_pacer("predictive", aim=0.95)
+    assert spender.allowed_abandons(100) == pytest.approx(0.03 * 0.85 * 100)
+    assert spender.allowed_abandons(1100) == pytest.approx(0.03 * (0.85 * 1100 + 0.10 * 1000))
+
+
+@pytest.mark.parametrize("settings", [{"aim": 0.5}, {"aim": 1.5}, {"safety": 0.9, "aim": 0.85}, {"over_risk": -0.1}])
+def test_predictive_refuses_bad_budget_settings(settings):
+    with pytest.raises(ValueError):
+        make_pacer("predictive", **settings)
 
 
 def test_vicidial_raises_its_level_while_agents_wait_and_drops_it_over_the_cap():

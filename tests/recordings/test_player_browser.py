@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recordings.jobs import archive_recording
-from tests.browser.conftest import chromium, live_server, login, new_page, shot  # noqa: F401  (fixtures)
+from tests.browser.conftest import live_server, login, new_page, shot  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

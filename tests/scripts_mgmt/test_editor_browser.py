@@ -2,6 +2,7 @@
 the questionnaire drawn by questionnaire.js with its branching, saving."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 
@@ -29,8 +30,17 @@ def live_url(app):
         thread.join(5)
 
 
+@contextlib.contextmanager
+def _context(chromium):
+    context = chromium.new_context(locale="zh-CN")
+    try:
+        yield context
+    finally:
+        context.close()
+
+
 def _logged_in(browser, live_url: str, username: str):
-    page = browser.new_page(locale="zh-CN")
+    page = browser.new_page()
     page.goto(live_url + "/login")
     page.fill('input[name="username"]', username)
     page.fill('input[name="password"]', PASSWORD)
@@ -39,7 +49,7 @@ def _logged_in(browser, live_url: str, username: str):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_editor_preview_and_questionnaire_branching(live_url, session, users, make_campaign, make_lead, survey):
+def test_editor_preview_and_questionnaire_branching(chromium, live_url, session, users, make_campaign, make_lead, survey):
     campaign = make_campaign()
     make_lead(campaign, {"姓名": "<b>张三</b>"})
     script = service.create_script(session, users["technician"], "话术", campaign.id)
@@ -49,8 +59,7 @@ def test_editor_preview_and_questionnaire_branching(live_url, session, users, ma
     )
     session.commit()
 
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with _context(chromium) as browser:
         page = _logged_in(browser, live_url, users["technician"].username)
         page.goto(f"{live_url}/scripts/versions/{version_id}")
 
@@ -72,16 +81,14 @@ def test_editor_preview_and_questionnaire_branching(live_url, session, users, ma
 
         page.click("#save")
         sync_api.expect(page.locator("#saved")).to_have_text("已保存。")
-        browser.close()
     session.expire_all()
     assert session.get(ScriptVersion, version_id).content == "您好 {{城市}}"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_list_pages_create_and_the_scorecard_editor_scores(live_url, session, users, make_campaign):
+def test_list_pages_create_and_the_scorecard_editor_scores(chromium, live_url, session, users, make_campaign):
     make_campaign()
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with _context(chromium) as browser:
         page = _logged_in(browser, live_url, users["manager"].username)
         page.goto(live_url + "/scripts/")
         page.fill('#new-script input[name="name"]', "新话术")
@@ -110,4 +117,3 @@ def test_list_pages_create_and_the_scorecard_editor_scores(live_url, session, us
         page.locator("#items tbody tr").nth(2).locator('[name="mark"]').select_option("0")
         page.click("#try-score")
         sync_api.expect(page.locator("#score-result")).to_contain_text("一票否决")
-        browser.close()

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from campaigns.models import DncEntry, Lead
-from tests.browser.conftest import chromium, live_server, login, new_page  # noqa: F401  (fixtures)
+from tests.browser.conftest import live_server, login, new_page  # noqa: F401  (fixtures)
 from tests.campaigns.lists.test_import_api import run_worker
 
 pytestmark = pytest.mark.browser
