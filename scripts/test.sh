@@ -8,6 +8,6 @@ export PYTHONDONTWRITEBYTECODE=1
 mkdir -p artifacts
 echo "== tests on SQLite"
 .venv/bin/pytest -p no:cacheprovider "$@"
-echo "== tests on PostgreSQL (database-backed tests; SIP and browser tests ran above)"
+echo "== tests on PostgreSQL (everything but the SIP, browser and slow process tests, which ran above)"
 pg_url=$(scripts/ensure_postgres.sh)
-TEST_DATABASE_URL="$pg_url" .venv/bin/pytest -p no:cacheprovider -m "not sip and not browser and not sqlite_only" "$@"
+TEST_DATABASE_URL="$pg_url" .venv/bin/pytest -p no:cacheprovider -m "not sip and not browser and not slow and not sqlite_only" "$@"
