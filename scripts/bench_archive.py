@@ -1,7 +1,7 @@
 """Measure archive formats for telephone recordings: size ratio and CPU.
 
 Encodes the 8 kHz mono 16-bit WAVs of AUDIO_DIR (default
-/work/shared/data/audio) with each candidate and prints, per format, the
+../shared/data/audio) with each candidate and prints, per format, the
 compressed size as a share of the WAV and the CPU seconds per hour of audio
 to encode and to decode.  Figures are in docs/bench/archive.md.
 

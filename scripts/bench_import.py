@@ -5,7 +5,7 @@ job's own code (read, normalise, dedup, DNC scrub, insert, commit).
   .venv/bin/python scripts/bench_import.py --rows 100000
   .venv/bin/python scripts/bench_import.py --rows 1000000 --database-url postgresql+psycopg://u:p@host/db --reset
 
-The file is made with /work/shared/tools/gen_leads.py (cached under /tmp).
+The file is made with ../shared/tools/gen_leads.py (cached under /tmp).
 The database is a fresh SQLite file unless --database-url is given; a
 PostgreSQL database is wiped first only with --reset, so use a dedicated one.
 Prints rows/s and the peak RSS growth of the process during the import
@@ -26,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-GEN = Path(os.environ.get("GEN_LEADS", "/work/shared/tools/gen_leads.py"))
+from core.paths import GEN_LEADS  # noqa: E402
+GEN = Path(os.environ.get("GEN_LEADS") or GEN_LEADS)
 
 
 class PeakRss:

@@ -31,8 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from core.paths import AUDIO as SHARED_AUDIO  # noqa: E402
 
-AUDIO = "/work/shared/data/audio"
+AUDIO = str(SHARED_AUDIO)
 
 
 def free_port() -> int:

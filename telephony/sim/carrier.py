@@ -31,6 +31,7 @@ import pjsua2 as pj
 from telephony.sim.common import JsonLog, account_config, make_player, shutdown, start_endpoint, write_tone
 from telephony.sim.registrar import Registrar
 from telephony.sipmsg import caller_id_headers, parse
+from core.paths import AUDIO
 
 OUTCOMES = ("person", "machine", "busy", "no_answer", "no_answer_480", "invalid", "congestion", "rejected",
             "early_media")
@@ -328,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--talk-min", type=float, default=20.0, help="person: carrier BYE after talk time, low")
     ap.add_argument("--talk-max", type=float, default=90.0)
     ap.add_argument("--machine-talk", type=float, default=30.0, help="machine: BYE after this long")
-    ap.add_argument("--audio-dir", default="/work/shared/data/audio")
+    ap.add_argument("--audio-dir", default=str(AUDIO))
     ap.add_argument("--lang", default="en", choices=["en", "zh"])
     ap.add_argument("--speech", default="agent_pitch_zh.wav", help="looped after the greeting (a person)")
     ap.add_argument("--record-dir", help="record what the carrier receives on each call")

@@ -27,6 +27,7 @@ import pjsua2 as pj
 
 from telephony.sim.common import JsonLog, account_config, make_player, shutdown, start_endpoint
 from telephony.sipmsg import parse
+from core.paths import AUDIO
 
 
 class AgentCall(pj.Call):
@@ -222,7 +223,7 @@ def build_parser():
     ap.add_argument("--pin-mode", choices=["uri", "dtmf"], default="uri")
     ap.add_argument("--login-user", default="login")
     ap.add_argument("--accept", action="store_true", help="answer the pod's calls (the default anyway)")
-    ap.add_argument("--audio", default="/work/shared/data/audio/agent_pitch_zh.wav")
+    ap.add_argument("--audio", default=str(AUDIO / "agent_pitch_zh.wav"))
     ap.add_argument("--record-dir")
     ap.add_argument("--log")
     ap.add_argument("--max-calls", type=int, default=32)

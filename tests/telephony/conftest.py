@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-AUDIO = Path("/work/shared/data/audio")
+from core.paths import AUDIO  # noqa: E402
 AGENTS = {"1001": "agent-1", "1002": "agent-2", "1003": "agent-3", "4242": "agent-dtmf"}
 _used_ports: set[int] = set()
 

@@ -6,6 +6,7 @@ import time
 from telephony.config import EndpointConfig, TrunkConfig
 from telephony.pjsip import PjsipPort
 from telephony.port import LegAnswered
+from core.paths import AUDIO
 
 carrier_port, sip_port, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 pod = PjsipPort(EndpointConfig(sip_port=sip_port, rtp_port_start=random.randrange(20000, 60000, 500),
@@ -19,8 +20,8 @@ while len(answered) < 6 and time.monotonic() < deadline:
     answered |= {e.leg for e in pod.poll(10) if isinstance(e, LegAnswered)}
 pod.bridge(legs[0], legs[1])
 pod.record((legs[0], legs[1]), f"{out}/shutdown.wav", per_leg=True)
-pod.play(legs[2], "/work/shared/data/audio/safe_harbor_en.wav")
-pod.play(legs[3], "/work/shared/data/audio/agent_pitch_zh.wav", loop=True)
+pod.play(legs[2], str(AUDIO / "safe_harbor_en.wav"))
+pod.play(legs[3], str(AUDIO / "agent_pitch_zh.wav"), loop=True)
 pod.record((legs[4],), f"{out}/shutdown_mixed.wav")
 for _ in range(30):
     pod.poll(10)

@@ -5,8 +5,9 @@ import csv
 from pathlib import Path
 
 import pytest
+from core.paths import LISTS
 
-SAMPLES = Path("/work/shared/data/lists")
+SAMPLES = LISTS
 
 
 @pytest.fixture
