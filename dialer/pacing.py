@@ -270,8 +270,12 @@ class PredictivePacer(Pacer):
     The threshold is a feedback controller on the abandon budget over the
     regulatory window: ``safety`` x target x person answers (at least
     ``guard_min_answers``), minus abandons, minus a cushion. Spare budget
-    raises the threshold exponentially, each abandon lowers it. Over the
-    target on its own counts it paces progressively; the first ``warmup_outcomes`` dials are paced
+    raises the threshold exponentially, each abandon lowers it. The budget
+    counts the first ``guard_min_answers`` answers at ``safety`` x target and
+    every later one at ``aim`` x target (``aim`` defaults to ``safety``;
+    raising it spends more of the budget, which the benchmark found unsafe
+    for 5-agent teams). Over the target on its own counts it only places
+    calls scored under ``over_risk`` (0 = progressive); the first ``warmup_outcomes`` dials are paced
     progressively while the answer rate is still unknown; when the pod
     reports the shared rate at the cap it paces progressively.
     """
@@ -298,6 +302,8 @@ class PredictivePacer(Pacer):
         warmup_outcomes: int = 40,
         guard_tokens: float = 0.0,
         future_weight: float = 1.0,
+        aim: float | None = None,
+        over_risk: float = 0.005,
     ) -> None:
         super().__init__()
         self.target = _rate("target_abandon_rate", target_abandon_rate)
@@ -320,6 +326,12 @@ class PredictivePacer(Pacer):
         self.warmup_outcomes = int(warmup_outcomes)
         self.guard_tokens = float(guard_tokens)
         self.future_weight = float(future_weight)
+        self.aim = self.safety if aim is None else _positive("aim", aim)
+        if not self.safety <= self.aim <= 1:
+            raise ValueError("aim must be in [safety, 1]: the share of the target spent beyond guard_min_answers")
+        self.over_risk = float(over_risk)
+        if not 0.0 <= self.over_risk < 1.0:
+            raise ValueError(f"over_risk must be in [0, 1), not {over_risk!r}")
         self._outcomes_seen = 0
 
         # Priors from DOMAIN.md's typical figures; real outcomes wash them out.
@@ -406,8 +418,16 @@ class PredictivePacer(Pacer):
             self._abandons.popleft()
         return len(self._answers), len(self._abandons)
 
+    def allowed_abandons(self, answers: int) -> float:
+        """The abandon budget the controller spends over the window: the first
+        ``guard_min_answers`` answers (counted at least that many, so that the
+        first abandons of a shift do not look like a high rate) are budgeted
+        at ``safety`` x target, every answer beyond at ``aim`` x target."""
+        floor = self.guard_min_answers
+        return self.target * (self.safety * max(answers, floor) + (self.aim - self.safety) * max(0.0, answers - floor))
+
     def _risk_threshold(self, answers: int, abandons: int) -> float:
-        slack = self.safety * self.target * max(answers, self.guard_min_answers) - abandons - self.risk_cushion
+        slack = self.allowed_abandons(answers) - abandons - self.risk_cushion
         risk = self.risk_base * math.exp(max(-30.0, min(30.0, self.risk_gain * slack)))
         return min(max(risk, self.risk_min), self.risk_max)
 
@@ -429,12 +449,15 @@ class PredictivePacer(Pacer):
             # on the priors could bring more people than agents.
             return progressive_calls(snapshot)
         if self.target * max(answers, self.guard_min_answers) - abandons < self.guard_tokens:
-            # Over the target on our own counts: no risk at all until the
-            # answers since have earned the budget back. (Trying near-riskless
-            # predictive calls here instead overshot 3 % in the benchmark.)
-            self.risk = 0.0
-            return progressive_calls(snapshot)
-        self.risk = self._risk_threshold(answers, abandons)
+            # Over the target on our own counts: only near-riskless calls
+            # (score under ``over_risk``) until the answers since have earned
+            # the budget back. Falling back to progressive here (over_risk=0)
+            # left small teams idle for up to a quarter of the shift.
+            self.risk = self.over_risk
+            if self.risk <= 0.0:
+                return progressive_calls(snapshot)
+        else:
+            self.risk = self._risk_threshold(answers, abandons)
         scores = self._scores(now, ready - waiting, dialing, busy, room)
         self.last_scores = scores
         over = np.nonzero(scores > self.risk)[0]
