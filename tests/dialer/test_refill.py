@@ -43,10 +43,9 @@ def test_outside_calling_hours_nothing_is_pushed(session, redis_client, campaign
     cid = campaign["campaign_id"]
     c = session.get(Campaign, cid)
     now_sh = utcnow().astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
-    closed_start = (now_sh + timedelta(hours=2)).strftime("%H:00")
-    closed_end = (now_sh + timedelta(hours=3)).strftime("%H:00")
-    if closed_start > closed_end:
-        pytest.skip("window would wrap midnight")
+    # A one-hour window that is closed now and does not wrap midnight.
+    start = now_sh + timedelta(hours=2) if now_sh.hour < 20 else now_sh - timedelta(hours=3)
+    closed_start, closed_end = start.strftime("%H:00"), (start + timedelta(hours=1)).strftime("%H:00")
     c.rules = {**c.rules, "calling_hours": {"start": closed_start, "end": closed_end}}
     session.commit()
     result = refill_hopper(cid, target=100)
