@@ -42,12 +42,14 @@ class CampaignRuntime:
 
 def load_campaign(campaign_id: int) -> CampaignRuntime | None:
     from campaigns.rules.effective import campaign_rules
+    from scripts_mgmt.pinning import version_for_new_call
 
     with db.transaction() as s:
         c = s.get(Campaign, campaign_id)
         if c is None:
             return None
         rules = campaign_rules(c)
+        script_version_id = version_for_new_call(s, campaign_id)
         trial = {row.user_id for row in s.execute(
             select(campaign_agents.c.user_id).where(campaign_agents.c.campaign_id == campaign_id,
                                                     campaign_agents.c.trial_agent.is_(True)))}
@@ -57,7 +59,7 @@ def load_campaign(campaign_id: int) -> CampaignRuntime | None:
             dial_settings=settings, rules=rules, machine_action=c.machine_action or "hangup",
             voicemail_audio=c.voicemail_audio, safe_harbour_audio=c.safe_harbour_audio,
             wrapup_seconds=c.wrapup_seconds or 30, recording_enabled=c.recording_enabled,
-            script_version_id=c.script_version_id, amd_enabled=bool(settings.get("amd", True)),
+            script_version_id=script_version_id, amd_enabled=bool(settings.get("amd", True)),
             ring_timeout=float(max(rules.get("ring_timeout_seconds", 20), rules.get("min_ring_seconds", 15))),
             abandon_cap=float(rules.get("abandon_cap", 0.03)),
             abandon_window_s=float(rules.get("abandon_window_hours", 24)) * 3600,

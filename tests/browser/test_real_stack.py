@@ -95,6 +95,7 @@ def test_agent_takes_a_real_call_end_to_end(new_page, live_server, world, sessio
     assert attempt.outcome.value == "human" and attempt.agent_id == world.agent.id
     assert attempt.amd_result == "HUMAN" and attempt.hangup_by == "dialer"
     assert attempt.disposition_code == "SALE" and attempt.wrapup_ended_at is not None
+    assert attempt.script_version_id == world.version.id  # the pinned, approved version used for the call
     stored = session.scalar(select(QuestionnaireAnswer).where(QuestionnaireAnswer.attempt_id == attempt.id))
     assert stored.answers == {"interested": True, "budget": 8000}
     assert session.get(Lead, world.lead.id).status is LeadStatus.DONE
