@@ -14,7 +14,6 @@ import argparse
 import heapq
 import json
 import logging
-import os
 import random
 import signal
 import sys

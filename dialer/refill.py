@@ -115,7 +115,6 @@ def refill_hopper(campaign_id: int, target: int = 50, now: datetime | None = Non
             query = query.where(Lead.in_trial_sample.is_(True))
         leads = list(s.scalars(query))
         if due_cb:
-            known = {lead.id for lead in leads}
             leads = list(s.scalars(select(Lead).where(Lead.id.in_(due_cb)))) + [l for l in leads if l.id not in due_cb]
         if not leads:
             _low_data(client, s, campaign, now, 0)

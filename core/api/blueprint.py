@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 
 from flask import Blueprint, jsonify, request
 from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms.validators import ValidationError as CsrfInvalid
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from core.api.errors import ApiError
@@ -63,7 +64,7 @@ def _check_csrf() -> None:
     if request.method in UNSAFE and not token_authenticated():
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
-        except (CSRFError, ValidationError, Exception) as exc:
+        except (CSRFError, CsrfInvalid) as exc:
             raise ApiError(400, f"CSRF check failed: {exc}", "csrf") from None
 
 

@@ -7,9 +7,9 @@ open rows that the sweeper (or the restarted pod) closes as interrupted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import select, update
 
 from campaigns.models import Campaign, Lead, LeadStatus, Trunk, campaign_agents
 from core.db import db

@@ -1,9 +1,8 @@
-import re
 
 from sqlalchemy import select
 
 from core.auth.passwords import hash_password, verify_password
-from core.models import ApiToken, AuditLog, Role, User
+from core.models import ApiToken, Role, User
 
 
 def test_passwords_are_argon2id():

@@ -95,9 +95,6 @@ def test_hundred_lead_campaign_runs_to_the_end(app, session, redis_client, tmp_p
     carrier = cc.carrier_calls()
     assert len(carrier) == len(attempts)
     assert Counter(c["number"].lstrip("+") for c in carrier) == Counter(a.phone_e164.lstrip("+") for a in attempts)
-    mapping = {"busy": {"busy"}, "invalid": {"invalid"}, "congestion": {"congestion"},
-               "person": {"human", "abandoned", "machine"}, "machine": {"machine", "human", "abandoned"},
-               "no_answer": {"no_answer"}}
     carrier_outcomes = Counter(c["outcome"] for c in carrier)
     ours = Counter(a.outcome.value for a in attempts)
     assert carrier_outcomes["busy"] == ours["busy"]

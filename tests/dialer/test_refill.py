@@ -54,7 +54,6 @@ def test_outside_calling_hours_nothing_is_pushed(session, redis_client, campaign
 
 
 def test_low_data_alert(session, redis_client, campaign):
-    from campaigns.models import Lead
     from dialer.models import CallAttempt
 
     cid = campaign["campaign_id"]
