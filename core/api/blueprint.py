@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 from flask import Blueprint, jsonify, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError as CsrfInvalid
-from marshmallow import EXCLUDE, Schema, ValidationError
+from marshmallow import EXCLUDE, Schema
 
 from core.api.errors import ApiError
 from core.auth.access import roles_required, token_authenticated
