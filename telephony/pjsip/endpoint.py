@@ -88,7 +88,6 @@ class PjsipPort(MediaOps, TelephonyPort):
         self._lock = threading.Lock()
         self._commands: deque[Callable[[], None]] = deque()
         self._events: list[Event] = []
-        self._eof: deque[str] = deque()
         self._ids = itertools.count(1)
         self._slots = 0                     # legs reserved, alive or cooling down; guarded by _lock
         self._cooling: deque[float] = deque()  # when each ended call's slot may be reused
@@ -216,7 +215,7 @@ class PjsipPort(MediaOps, TelephonyPort):
         self._send_refusals()
         self._run_commands()
         now = self._clock()
-        self._drain_eof()
+        self._end_played_prompts()
         self._check_timers(now)
         self._release_cooled(now)
         self._sample_amd(now)

@@ -1,32 +1,46 @@
 """Prompt players and recorders on the conference bridge.
 
-The player's end-of-file callback runs on a native media thread: it only
-appends to a thread-safe queue that the owner thread drains.
+No pjsua2 object here is subclassed: a Python subclass of a pjsua2 class is a
+SWIG director, and the player's end-of-file callback runs on a native media
+thread. A director called there while the owner thread drops the player raced
+and corrupted the interpreter (seen once in CI, in the carrier simulator).
+A prompt's end is therefore a deadline computed from the WAV header and
+checked by the owner loop.
 """
 from __future__ import annotations
 
-from collections import deque
+import time
 from dataclasses import dataclass, field
 
 import pjsua2 as pj
 
-
-class Prompt(pj.AudioMediaPlayer):
-    def __init__(self, prompt_id: str, leg: str, eof_queue: deque):
-        super().__init__()
-        self.prompt_id = prompt_id
-        self.leg = leg
-        self._eof_queue = eof_queue
-
-    def onEof2(self):
-        # media thread: no pjsua2 calls, no locks the owner may hold
-        self._eof_queue.append(self.prompt_id)
+from telephony.wavinfo import wav_duration
 
 
-def create_prompt(prompt_id: str, leg: str, wav_path: str, loop: bool, eof_queue: deque) -> Prompt:
-    player = Prompt(prompt_id, leg, eof_queue)
+@dataclass
+class Prompt:
+    prompt_id: str
+    leg: str
+    player: pj.AudioMediaPlayer
+    ends_at: float | None            # time.monotonic() when a non-looping prompt has played out
+
+    def startTransmit(self, sink) -> None:
+        self.player.startTransmit(sink)
+
+    def stopTransmit(self, sink) -> None:
+        self.player.stopTransmit(sink)
+
+    def ended(self, now: float) -> bool:
+        return self.ends_at is not None and now >= self.ends_at
+
+
+def create_prompt(prompt_id: str, leg: str, wav_path: str, loop: bool) -> Prompt:
+    """Raises ValueError for a file that is not a playable WAV, pj.Error if pjmedia refuses it."""
+    seconds = wav_duration(wav_path)
+    player = pj.AudioMediaPlayer()
     player.createPlayer(wav_path, 0 if loop else pj.PJMEDIA_FILE_NO_LOOP)
-    return player
+    # one conference-bridge frame (20 ms) of slack: the bridge pulls the last frame on its own clock
+    return Prompt(prompt_id, leg, player, None if loop else time.monotonic() + seconds + 0.02)
 
 
 @dataclass

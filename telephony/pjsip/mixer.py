@@ -9,6 +9,7 @@ media is (re)created.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from telephony.pjsip.media import create_prompt, create_recording
@@ -32,7 +33,7 @@ class _Monitor:
 
 
 class MediaOps:
-    """Needs from the host: _legs, _bridges, _monitors, _prompts, _recordings, _eof, _ep, _clock,
+    """Needs from the host: _legs, _bridges, _monitors, _prompts, _recordings, _ep, _clock,
     _emit, _submit, _new_id, _assert_owner, _graveyard, config, amd_factory."""
 
     # ------------------------------------------------------------------ media helpers
@@ -129,7 +130,7 @@ class MediaOps:
                 self._emit(PromptEnded(leg=leg, prompt_id=prompt_id, completed=False, at=self._clock()))
                 return
             try:
-                player = create_prompt(prompt_id, leg, wav_path, loop, self._eof)
+                player = create_prompt(prompt_id, leg, wav_path, loop)
             except Exception as exc:
                 log.warning("prompt %s: %s", wav_path, exc)
                 self._emit(PromptEnded(leg=leg, prompt_id=prompt_id, completed=False, at=self._clock()))
@@ -154,11 +155,10 @@ class MediaOps:
         self._emit(PromptEnded(leg=player.leg, prompt_id=prompt_id, completed=completed, at=self._clock()))
         self._graveyard.append(player)
 
-    def _drain_eof(self) -> None:
-        while self._eof:
-            pid = self._eof.popleft()
-            if pid in self._prompts:
-                self._drop_prompt(pid, completed=True)
+    def _end_played_prompts(self) -> None:
+        now = time.monotonic()
+        for pid in [pid for pid, p in self._prompts.items() if p.ended(now)]:
+            self._drop_prompt(pid, completed=True)
 
     # ------------------------------------------------------------------ recording
     def record(self, legs: tuple[str, ...], path: str, *, per_leg: bool = False) -> str:

@@ -23,7 +23,6 @@ import os
 import random
 import signal
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 import pjsua2 as pj
@@ -102,7 +101,6 @@ class Carrier:
         self.calls: dict[int, CallRecord] = {}
         self.timers: list = []
         self.seq = itertools.count(1)
-        self.eof: deque = deque()
         self.graveyard: list = []
         self.stopping = False
         audio = args.audio_dir
@@ -225,15 +223,16 @@ class Carrier:
                 rec.player.stopTransmit(rec.call.getAudioMedia(-1))
             except Exception:
                 pass
-        rec.player = make_player(path, loop, rec.cid, self.eof)
+        rec.player, seconds = make_player(path, loop)
+        if not loop:
+            self.at(seconds, rec.cid, f"played:{rec.stage}")
         try:
             rec.player.startTransmit(rec.call.getAudioMedia(-1))
         except Exception:
             pass
 
-    def _next_prompt(self, cid):
-        rec = self.calls.get(cid)
-        if rec is None or rec.ended:
+    def _next_prompt(self, rec: CallRecord, stage: str):
+        if rec.stage != stage:
             return
         if rec.stage == "greeting":
             if rec.outcome == "person":
@@ -266,13 +265,13 @@ class Carrier:
             if action == "answer":
                 rec.entry["answer_sent_at"] = time.time()
                 self._respond(rec, 200)
+            elif action.startswith("played:"):
+                self._next_prompt(rec, action.partition(":")[2])
             elif action == "bye":
                 rec.entry["ended_by"] = "carrier"
                 self._respond(rec, 603)        # hangup() of a confirmed call sends BYE; code ignored
             else:
                 self._respond(rec, int(action))
-        while self.eof:
-            self._next_prompt(self.eof.popleft())
 
     def run(self):
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stopping", True))

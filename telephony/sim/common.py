@@ -1,4 +1,4 @@
-"""Pieces the pjsua2 simulators share: endpoint setup, JSON-lines log, looping players, a beep."""
+"""Pieces the pjsua2 simulators share: endpoint setup, JSON-lines log, players, a beep."""
 from __future__ import annotations
 
 import gc
@@ -9,9 +9,10 @@ import struct
 import threading
 import time
 import wave
-from collections import deque
 
 import pjsua2 as pj
+
+from telephony.wavinfo import wav_duration
 
 
 class JsonLog:
@@ -88,22 +89,16 @@ def shutdown(ep: pj.Endpoint, owner, timeout: float = 3.0) -> None:
     ep.libDestroy()
 
 
-class Player(pj.AudioMediaPlayer):
-    """Player whose end-of-file only queues (tag) for the owner loop: the callback is on a media thread."""
+def make_player(path: str, loop: bool) -> tuple[pj.AudioMediaPlayer, float]:
+    """A plain (not subclassed) player and the seconds it plays for.
 
-    def __init__(self, tag, eof: deque):
-        super().__init__()
-        self.tag = tag
-        self._eof = eof
-
-    def onEof2(self):
-        self._eof.append(self.tag)
-
-
-def make_player(path: str, loop: bool, tag, eof: deque) -> Player:
-    p = Player(tag, eof)
+    A subclass would be a SWIG director whose end-of-file callback runs on the
+    media thread; dropping the player on the owner thread while that callback
+    ran corrupted the interpreter once. Owners schedule the end themselves.
+    """
+    p = pj.AudioMediaPlayer()
     p.createPlayer(path, 0 if loop else pj.PJMEDIA_FILE_NO_LOOP)
-    return p
+    return p, wav_duration(path)
 
 
 def write_tone(path: str, freq: float = 1000.0, seconds: float = 0.6, rate: int = 8000, amp: float = 0.5) -> str:

@@ -56,7 +56,6 @@ class Softphone:
         self.pending: dict[str, str] = {}        # key -> DTMF PIN still to send after answer
         self.graveyard: list = []
         self.commands: deque = deque()
-        self.eof: deque = deque()
         self.seq = itertools.count(1)
         self.stopping = False
 
@@ -126,7 +125,7 @@ class Softphone:
             return
         if key not in self.players:
             if self.args.audio:
-                self.players[key] = make_player(self.args.audio, True, key, self.eof)
+                self.players[key], _ = make_player(self.args.audio, True)
         if key in self.players:
             self.players[key].startTransmit(aud)
         if self.args.record_dir:
@@ -182,7 +181,6 @@ class Softphone:
                     self.commands.append((due, cmd))
                 else:
                     self.handle(cmd)
-            self.eof.clear()
             self.graveyard.clear()
         shutdown(self.ep, self)
         self.log.write(event="stopped")
