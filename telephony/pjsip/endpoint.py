@@ -26,6 +26,7 @@ from telephony.outcomes import Outcome, outcome_for_status
 from telephony.pjsip.account import (ObservedAccount, local_account_config, trunk_call_account_config,
                                      trunk_reg_account_config)
 from telephony.pjsip.call import ObservedCall
+from telephony.pjsip import sip_guard
 from telephony.pjsip.media import Prompt, Recording
 from telephony.pjsip.mixer import MediaOps, _Bridge, _default_amd, _Monitor
 from telephony.port import (AgentConnected, AgentDisconnected, AgentIdentified, Authenticator, BridgeRemoved,
@@ -107,6 +108,7 @@ class PjsipPort(MediaOps, TelephonyPort):
         self.registrations: dict[str, _Registration] = {}
         self._accounts = 1                  # the pod's own account
         self._trunk_names: set[str] = set()
+        self._guarded_port = 0
         self.version = ""
 
     # ------------------------------------------------------------------ lifecycle
@@ -148,7 +150,13 @@ class PjsipPort(MediaOps, TelephonyPort):
         tcfg.boundAddress = self.config.bind_address
         if self.config.public_address:
             tcfg.publicAddress = self.config.public_address
-        ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+        self._guarded_port = self.config.sip_port
+        if self._guarded_port:
+            sip_guard.install(self._guarded_port)       # before the socket exists: no packet slips by
+        tid = ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+        if not self._guarded_port:
+            self._guarded_port = int(ep.transportGetInfo(tid).localName.rsplit(":", 1)[1])
+            sip_guard.install(self._guarded_port)
         ep.libStart()
         ep.audDevManager().setNullDev()
         self._set_codecs()
@@ -203,6 +211,8 @@ class PjsipPort(MediaOps, TelephonyPort):
         ep.libDestroy()
         del ep
         gc.collect()
+        if self._guarded_port:
+            sip_guard.uninstall(self._guarded_port)
         final.extend(self._events)
         self._events = []
         return final

@@ -1,4 +1,5 @@
 """Junk on the pod's SIP port never crashes it; SIPp as an external UAS; clean exit with calls up."""
+import json
 import os
 import shutil
 import socket
@@ -11,6 +12,7 @@ from telephony.config import TrunkConfig
 from telephony.port import LegAnswered, LegEnded, RecordingFinished
 from tests.telephony.audio import rms, wav_info
 from tests.telephony.conftest import AUDIO, ROOT, free_udp_port
+from tests.telephony.test_sip_guard import CRASHERS
 
 pytestmark = [pytest.mark.sip, pytest.mark.slow]
 
@@ -49,15 +51,27 @@ def test_junk_on_the_sip_port_does_not_crash_the_pod(pod, carrier):
     assert pod.settled()
 
 
-@pytest.mark.xfail(strict=True, reason="pjproject 2.10 wheel: an INVITE whose SDP body fails to parse trips "
-                   "an assertion in pjmedia_sdp_parse (sdp.c:1442) and aborts the process; needs an SBC/firewall "
-                   "in front of the pod or a newer/NDEBUG pjproject build")
-def test_invite_with_unparsable_sdp_does_not_abort_the_pod(tmp_path):
-    # run in a child: the abort would take pytest down with it
-    child = subprocess.run([sys.executable, str(ROOT / "tests/telephony/pod_junk_child.py"), str(free_udp_port())],
-                           cwd=ROOT, capture_output=True, text=True, timeout=30,
-                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    assert child.returncode == 0, child.stderr[-500:]
+def _junk_child(fuzz: int, seed: int, **env):
+    # run in a child: without the guard the abort would take pytest down with it
+    return subprocess.run([sys.executable, str(ROOT / "tests/telephony/pod_junk_child.py"), str(free_udp_port()),
+                           str(fuzz), str(seed)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), **env))
+
+
+def test_invites_with_malformed_sdp_are_refused_and_the_pod_lives():
+    child = _junk_child(300, 7)
+    assert child.returncode == 0, child.stderr[-800:]
+    summary = json.loads(child.stdout.strip().splitlines()[-1])
+    assert summary["answered"] == summary["sent"]                 # every INVITE got a final response
+    assert all(400 <= s < 700 for s in summary["statuses"])        # 403 unknown caller, 415, 400 bad SDP, ...
+    assert summary["neutralised"] >= len(CRASHERS)
+
+
+def test_without_the_guard_pjproject_aborts_on_malformed_sdp():
+    """The control: the same child with the guard switched off dies, so the test above measures the guard."""
+    child = _junk_child(0, 7, DIALER_SIP_GUARD="off")
+    assert child.returncode != 0
+    assert "sdp.c" in child.stderr or "except.c" in child.stderr
 
 
 @pytest.mark.skipif(shutil.which("sipp") is None, reason="sipp (sip-tester) not installed")
