@@ -107,6 +107,18 @@ class BaseConfig:
     WTF_CSRF_TIME_LIMIT: int | None = None
     RECORDINGS_DIR: str | None = None
     ARCHIVE_DIR: str | None = None
+    # Where archived recordings and bundles are stored: "local" (ARCHIVE_DIR)
+    # or "s3" (any S3-compatible object store: AWS, MinIO, Ceph RGW, OSS...).
+    ARCHIVE_STORAGE: str = "local"
+    ARCHIVE_S3_ENDPOINT_URL: str | None = None  # None: AWS's own endpoint for the region
+    ARCHIVE_S3_BUCKET: str | None = None
+    ARCHIVE_S3_PREFIX: str = ""
+    ARCHIVE_S3_REGION: str | None = None
+    ARCHIVE_S3_ACCESS_KEY_ID: str | None = None  # None: boto3's own lookup (AWS_* variables, instance role)
+    ARCHIVE_S3_SECRET_ACCESS_KEY: str | None = None
+    ARCHIVE_S3_PATH_STYLE: bool = False  # http://host/bucket/key instead of http://bucket.host/key
+    ARCHIVE_S3_TIMEOUT: float = 10.0  # seconds to connect, and to wait for each read
+    ARCHIVE_S3_MAX_ATTEMPTS: int = 3  # per request, the first included
     AUDIO_DIR: str = str(ROOT.parent / "shared" / "data" / "audio")
     SIP: SipSettings = field(default_factory=SipSettings)
 
@@ -122,6 +134,16 @@ class BaseConfig:
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", self.SESSION_COOKIE_SECURE)
         self.RECORDINGS_DIR = _env("RECORDINGS_DIR", self.RECORDINGS_DIR)
         self.ARCHIVE_DIR = _env("ARCHIVE_DIR", self.ARCHIVE_DIR)
+        self.ARCHIVE_STORAGE = _env("ARCHIVE_STORAGE", self.ARCHIVE_STORAGE)
+        self.ARCHIVE_S3_ENDPOINT_URL = _env("ARCHIVE_S3_ENDPOINT_URL", self.ARCHIVE_S3_ENDPOINT_URL)
+        self.ARCHIVE_S3_BUCKET = _env("ARCHIVE_S3_BUCKET", self.ARCHIVE_S3_BUCKET)
+        self.ARCHIVE_S3_PREFIX = _env("ARCHIVE_S3_PREFIX", self.ARCHIVE_S3_PREFIX)
+        self.ARCHIVE_S3_REGION = _env("ARCHIVE_S3_REGION", self.ARCHIVE_S3_REGION)
+        self.ARCHIVE_S3_ACCESS_KEY_ID = _env("ARCHIVE_S3_ACCESS_KEY_ID", self.ARCHIVE_S3_ACCESS_KEY_ID)
+        self.ARCHIVE_S3_SECRET_ACCESS_KEY = _env("ARCHIVE_S3_SECRET_ACCESS_KEY", self.ARCHIVE_S3_SECRET_ACCESS_KEY)
+        self.ARCHIVE_S3_PATH_STYLE = _env_bool("ARCHIVE_S3_PATH_STYLE", self.ARCHIVE_S3_PATH_STYLE)
+        self.ARCHIVE_S3_TIMEOUT = _env_float("ARCHIVE_S3_TIMEOUT", self.ARCHIVE_S3_TIMEOUT)
+        self.ARCHIVE_S3_MAX_ATTEMPTS = _env_int("ARCHIVE_S3_MAX_ATTEMPTS", self.ARCHIVE_S3_MAX_ATTEMPTS)
         self.AUDIO_DIR = _env("AUDIO_DIR", self.AUDIO_DIR)
         self.SIP = SipSettings.from_env()
         return self
@@ -142,6 +164,14 @@ class BaseConfig:
             raise ConfigError("SECRET_KEY is not set")
         if self.DEFAULT_LANGUAGE not in ("zh", "en"):
             raise ConfigError("DEFAULT_LANGUAGE must be zh or en")
+        if self.ARCHIVE_STORAGE not in ("local", "s3"):
+            raise ConfigError(f"ARCHIVE_STORAGE must be local or s3, got {self.ARCHIVE_STORAGE!r}")
+        if self.ARCHIVE_STORAGE == "s3" and not self.ARCHIVE_S3_BUCKET:
+            raise ConfigError("ARCHIVE_STORAGE=s3 needs ARCHIVE_S3_BUCKET")
+        if bool(self.ARCHIVE_S3_ACCESS_KEY_ID) != bool(self.ARCHIVE_S3_SECRET_ACCESS_KEY):
+            raise ConfigError("set both ARCHIVE_S3_ACCESS_KEY_ID and ARCHIVE_S3_SECRET_ACCESS_KEY, or neither")
+        if self.ARCHIVE_S3_MAX_ATTEMPTS < 1 or self.ARCHIVE_S3_TIMEOUT <= 0:
+            raise ConfigError("ARCHIVE_S3_MAX_ATTEMPTS must be 1 or more and ARCHIVE_S3_TIMEOUT above 0")
 
     def as_flask(self) -> dict:
         """The upper-case keys Flask reads, plus our own."""

@@ -2,7 +2,7 @@
 Range, archive and legal hold, QA reviews and comments, delivery bundles."""
 from __future__ import annotations
 
-from flask import current_app, send_file
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -29,7 +29,8 @@ from recordings.schemas import (
     ReviewSchema,
     ReviewUpdateSchema,
 )
-from recordings.storage import StorageError, store_for
+from recordings.serving import send_local, send_stored
+from recordings.storage import ObjectMissing, StorageError, store_for
 
 bp = ApiBlueprint("recordings_api", __name__, tag="recordings", url_prefix="/recordings")
 
@@ -53,6 +54,12 @@ def _problem(exc: qa.QaProblem) -> ApiError:
     return ApiError(exc.status, _(exc.message), exc.field)
 
 
+def _store_down(exc: StorageError) -> ApiError:
+    # The cause (endpoint, bucket, credentials) is for the log, not for the listener.
+    current_app.logger.error("recording archive unavailable: %s", exc)
+    return ApiError(503, _("The recording archive cannot be reached right now; try again later."))
+
+
 @bp.endpoint("", roles=LISTENERS, query=CatalogueQuery, response=CataloguePage,
              summary="Search the recordings catalogue")
 def search_recordings(query):
@@ -74,17 +81,20 @@ def recording_audio(recording_id: int):
     rec = _recording(recording_id)
     if rec.status == "purged":
         raise ApiError(410, _("This recording was purged under the retention rules."))
+    archived = rec.status == "archived" and rec.archive_path
+    if not archived and not rec.source_path:
+        raise not_found("audio")
+    fmt = rec.format if archived else "wav"
+    options = {"mimetype": MIMETYPES.get(fmt, "application/octet-stream"),
+               "download_name": f"recording-{rec.id}.{fmt}"}
     try:
-        if rec.status == "archived" and rec.archive_path:
-            path, fmt = store_for(current_app.config).fetch(rec.archive_path), rec.format
-        elif rec.source_path:
-            path, fmt = rec.source_path, "wav"
-        else:
-            raise not_found("audio")
-        return send_file(path, mimetype=MIMETYPES.get(fmt, "application/octet-stream"), conditional=True,
-                         max_age=0, download_name=f"recording-{rec.id}.{fmt}")
-    except (StorageError, FileNotFoundError):
+        if archived:
+            return send_stored(store_for(current_app.config, rec.storage), rec.archive_path, **options)
+        return send_local(rec.source_path, **options)
+    except (ObjectMissing, FileNotFoundError):
         raise not_found("audio") from None
+    except StorageError as exc:
+        raise _store_down(exc) from None
 
 
 @bp.endpoint("/<int:recording_id>/archive", methods=["POST"], roles=OPERATORS, response=JobSchema, status=202,
@@ -199,8 +209,9 @@ def download_bundle(bundle_id: int):
     if bundle is None:
         raise not_found("bundle")
     try:
-        path = store_for(current_app.config).fetch(bundle.path)
-    except StorageError:
+        return send_stored(store_for(current_app.config), bundle.path, mimetype="application/zip",
+                           download_name=bundle.path.rsplit("/", 1)[-1], as_attachment=True)
+    except ObjectMissing:
         raise not_found("bundle file") from None
-    return send_file(path, mimetype="application/zip", as_attachment=True, conditional=True,
-                     download_name=path.name)
+    except StorageError as exc:
+        raise _store_down(exc) from None

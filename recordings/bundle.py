@@ -3,6 +3,10 @@ archived recordings and a manifest.json of files, metadata and checksums,
 and the check a client (or we) run on it:
 
     python -m recordings.bundle verify PATH
+
+Recordings are streamed out of the store each was archived in (local folder
+or S3) into the zip, hashed on the way; the zip goes into the configured
+store, and is read back through it for the hash recorded on its row.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from core.clock import utcnow
 from core.db import db
 from recordings import codec
 from recordings.models import DeliveryBundle, Recording
-from recordings.storage import LocalStore
+from recordings.storage import StorageError, setting, store_for
 from reports.window import day_range
 
 MANIFEST = "manifest.json"
@@ -53,7 +57,7 @@ def _entries(session, campaign_id: int, day: date, tz: str) -> list[dict]:
         local = rec.started_at.astimezone(zone)
         out.append({
             "name": f"recordings/{local:%H%M%S}_{rec.phone_e164 or 'unknown'}_{rec.id}.{rec.format}",
-            "recording_id": rec.id, "archive_path": rec.archive_path, "sha256": rec.sha256,
+            "recording_id": rec.id, "archive_path": rec.archive_path, "storage": rec.storage, "sha256": rec.sha256,
             "size": rec.size_bytes, "duration_seconds": rec.duration_seconds, "phone": rec.phone_e164,
             "agent": agent, "started_at": rec.started_at.isoformat(), "started_local": local.isoformat(),
             "disposition": code, "disposition_label": label,
@@ -61,11 +65,26 @@ def _entries(session, campaign_id: int, day: date, tz: str) -> list[dict]:
     return out
 
 
-def build(campaign_id: int, day: date, store: LocalStore, tz: str, now: datetime | None = None) -> DeliveryBundle:
-    """Write (or rewrite) the campaign's bundle of `day`; returns the stored row."""
+def _add(zf: zipfile.ZipFile, entry: dict, source) -> str:
+    """Stream one stored recording into the zip; its SHA-256 as read."""
+    info = zipfile.ZipInfo(entry["name"], date_time=datetime.fromisoformat(entry["started_local"]).timetuple()[:6])
+    info.compress_type, info.external_attr = zipfile.ZIP_STORED, 0o644 << 16
+    digest = hashlib.sha256()
+    with zf.open(info, "w") as out:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            out.write(block)
+    return digest.hexdigest()
+
+
+def build(campaign_id: int, day: date, config, now: datetime | None = None) -> DeliveryBundle:
+    """Write (or rewrite) the campaign's bundle of `day`; returns the stored row.
+
+    `config` is the settings (ARCHIVE_* keys, TIMEZONE)."""
     from campaigns.models import Campaign
 
     now = now or utcnow()
+    tz = setting(config, "TIMEZONE")
     with db.transaction() as session:
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
@@ -73,25 +92,30 @@ def build(campaign_id: int, day: date, store: LocalStore, tz: str, now: datetime
         code, name = campaign.code, campaign.name
         entries = _entries(session, campaign_id, day, tz)
     key = bundle_key(code, campaign_id, day)
-    target = store.path(key)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = target.with_name(f".{target.name}.incoming")
+    store = store_for(config)
+    scratch = store.scratch_dir(key) / f".{Path(key).name}.{os.getpid()}.incoming"
     files = []
-    # Recordings are FLAC already: storing without deflate saves CPU for nothing lost.
-    with zipfile.ZipFile(scratch, "w", compression=zipfile.ZIP_STORED) as zf:
-        for entry in entries:
-            source = store.fetch(entry.pop("archive_path"))
-            digest = codec.sha256_file(source)
-            if digest != entry["sha256"]:
-                raise codec.AudioError(f"recording {entry['recording_id']} does not match its recorded hash")
-            zf.write(source, entry["name"])
-            files.append(entry)
-        manifest = {"version": MANIFEST_VERSION, "campaign": {"id": campaign_id, "code": code, "name": name},
-                    "day": day.isoformat(), "timezone": tz, "generated_at": now.isoformat(),
-                    "file_count": len(files), "files": files}
-        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-    store.put(key, scratch)
-    digest = codec.sha256_file(target)
+    try:
+        # Recordings are FLAC already: storing without deflate saves CPU for nothing lost.
+        with zipfile.ZipFile(scratch, "w", compression=zipfile.ZIP_STORED) as zf:
+            for entry in entries:
+                source_store = store_for(config, entry.pop("storage"))
+                with source_store.open(entry.pop("archive_path")) as source:
+                    digest = _add(zf, entry, source)
+                if digest != entry["sha256"]:
+                    raise codec.AudioError(f"recording {entry['recording_id']} does not match its recorded hash")
+                files.append(entry)
+            manifest = {"version": MANIFEST_VERSION, "campaign": {"id": campaign_id, "code": code, "name": name},
+                        "day": day.isoformat(), "timezone": tz, "generated_at": now.isoformat(),
+                        "file_count": len(files), "files": files}
+            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        digest = codec.sha256_file(scratch)
+        store.put(key, scratch, digest)
+    finally:
+        scratch.unlink(missing_ok=True)
+    stored, _ = store.digest(key)
+    if stored != digest:
+        raise StorageError(f"bundle {store.describe(key)} reads back with SHA-256 {stored}, written {digest}")
     with db.transaction() as session:
         row = session.scalar(select(DeliveryBundle).where(DeliveryBundle.campaign_id == campaign_id,
                                                           DeliveryBundle.day == day))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -10,14 +11,58 @@ group = AppGroup("recordings", help="Recording archive: bundles, sweeps, retenti
 
 
 @group.command("verify-bundle")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path")
 def verify_bundle(path):
-    """Check a delivery bundle's files against its manifest."""
-    from recordings.bundle import main
+    """Check a delivery bundle's files against its manifest.
 
-    code = main(["verify", path])
+    PATH is a zip file, or a bundle's key in the archive store
+    (bundles/campaign_<id>/<code>_<day>.zip, as on the bundles page).
+    """
+    from flask import current_app
+
+    from recordings.bundle import main
+    from recordings.storage import StorageError, store_for
+
+    if Path(path).is_file():
+        code = main(["verify", path])
+    else:
+        store = store_for(current_app.config)
+        try:
+            with store.read_back(path) as copy:
+                click.echo(f"{store.describe(path)}: {copy.size} bytes, SHA-256 {copy.sha256}")
+                code = main(["verify", str(copy.path)])
+        except StorageError as exc:
+            raise click.ClickException(f"{path} is not a file, nor a bundle in the archive: {exc}") from None
     if code:
         sys.exit(code)
+
+
+@group.command("check-storage")
+def check_storage():
+    """Put, read back and delete a probe object in the archive store (checks ARCHIVE_* settings)."""
+    import hashlib
+    import os
+
+    from flask import current_app
+
+    from recordings.storage import StorageError, store_for
+
+    store = store_for(current_app.config)
+    key = f"probe/{os.getpid()}.bin"
+    data = os.urandom(4096)
+    probe = store.scratch_dir(key) / f".probe.{os.getpid()}"
+    try:
+        probe.write_bytes(data)
+        store.put(key, probe, hashlib.sha256(data).hexdigest())
+        digest, size = store.digest(key)
+        store.delete(key)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        probe.unlink(missing_ok=True)
+    if (digest, size) != (hashlib.sha256(data).hexdigest(), len(data)):
+        raise click.ClickException(f"{store.describe(key)} read back different bytes ({size} bytes, {digest})")
+    click.echo(f"OK: put, read back and deleted {store.describe(key)}")
 
 
 @group.command("sweep")

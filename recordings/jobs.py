@@ -45,10 +45,8 @@ def _checkpoint(stage: str) -> None:
 
 def archive_recording(recording_id: int) -> str:
     from recordings.archive import archive
-    from recordings.storage import store_for
 
-    settings = _settings()
-    return archive(recording_id, store_for(settings), settings.TIMEZONE, checkpoint=_checkpoint)
+    return archive(recording_id, _settings(), checkpoint=_checkpoint)
 
 
 def enqueue_archive(queue, recording_id: int):
@@ -84,16 +82,14 @@ def sweep_recordings(older_than_minutes: int = 10) -> list[int]:
 
 def purge_recordings() -> list[int]:
     from recordings.retention import purge_expired
-    from recordings.storage import store_for
 
-    return purge_expired(store_for(_settings()), utcnow())
+    return purge_expired(_settings(), utcnow())
 
 
 def build_daily_bundles(day: str | None = None) -> dict:
     """Bundles of `day` (ISO date; default yesterday in the centre's zone) for every campaign with recordings."""
     from recordings import bundle
     from recordings.models import Recording
-    from recordings.storage import store_for
     from reports.window import day_range, local_day
 
     settings = _settings()
@@ -105,13 +101,10 @@ def build_daily_bundles(day: str | None = None) -> dict:
                 Recording.started_at >= start, Recording.started_at < end, Recording.status == "archived",
                 Recording.campaign_id.is_not(None))
         ).all()
-    store = store_for(settings)
-    return {cid: bundle.build(cid, the_day, store, settings.TIMEZONE).path for cid in sorted(campaign_ids)}
+    return {cid: bundle.build(cid, the_day, settings).path for cid in sorted(campaign_ids)}
 
 
 def build_bundle(campaign_id: int, day: str) -> str:
     from recordings import bundle
-    from recordings.storage import store_for
 
-    settings = _settings()
-    return bundle.build(campaign_id, date.fromisoformat(day), store_for(settings), settings.TIMEZONE).path
+    return bundle.build(campaign_id, date.fromisoformat(day), _settings()).path

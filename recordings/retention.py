@@ -1,6 +1,8 @@
 """Retention: recordings older than their campaign's `recording_retention_days`
-are purged (file deleted, row kept as "purged"), each purge in the audit log.
-A legal hold on the campaign or on the recording keeps it."""
+are purged (object deleted from the store it was archived in, row kept as
+"purged"), each purge in the audit log.  A legal hold on the campaign or on
+the recording keeps it.  A recording whose store cannot be reached is left
+for the next run, and the run then fails with the store's error."""
 from __future__ import annotations
 
 import os
@@ -11,18 +13,23 @@ from sqlalchemy import select
 from core import audit
 from core.db import db
 from recordings.models import Recording
-from recordings.storage import LocalStore
+from recordings.storage import StorageError, store_for
 
 
 def purge_cutoff(now: datetime, retention_days: int) -> datetime:
     return now - timedelta(days=retention_days)
 
 
-def purge_expired(store: LocalStore, now: datetime, limit: int = 5000) -> list[int]:
-    """Purge what retention allows; returns the purged recording ids."""
+def purge_expired(config, now: datetime, limit: int = 5000) -> list[int]:
+    """Purge what retention allows; returns the purged recording ids.
+
+    `config` is the settings (ARCHIVE_* keys).  Raises StorageError, after
+    committing the purges that succeeded, when some objects could not be deleted.
+    """
     from campaigns.models import Campaign
 
     purged: list[int] = []
+    failures: list[str] = []
     with db.transaction() as session:
         campaigns = session.scalars(select(Campaign).where(Campaign.legal_hold.is_(False))).all()
         for campaign in campaigns:
@@ -39,8 +46,12 @@ def purge_expired(store: LocalStore, now: datetime, limit: int = 5000) -> list[i
             ).all()
             for rec in rows:
                 deleted = []
-                if rec.archive_path and store.delete(rec.archive_path):
-                    deleted.append(rec.archive_path)
+                try:
+                    if rec.archive_path and store_for(config, rec.storage).delete(rec.archive_path):
+                        deleted.append(rec.archive_path)
+                except StorageError as exc:
+                    failures.append(f"recording {rec.id}: {exc}")
+                    continue
                 if rec.source_path and os.path.isfile(rec.source_path):
                     os.unlink(rec.source_path)
                     deleted.append(rec.source_path)
@@ -52,4 +63,7 @@ def purge_expired(store: LocalStore, now: datetime, limit: int = 5000) -> list[i
                 purged.append(rec.id)
             if len(purged) >= limit:
                 break
+    if failures:
+        raise StorageError(f"{len(failures)} recording(s) not purged, left for the next run; "
+                           f"first: {failures[0]}")
     return purged

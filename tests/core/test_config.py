@@ -69,3 +69,22 @@ def test_nothing_connects_at_import_time():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          env={"INSTANCE_PATH": "/tmp/import-check", "PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_archive_storage_settings(monkeypatch):
+    assert load_config("development").ARCHIVE_STORAGE == "local"
+    monkeypatch.setenv("ARCHIVE_STORAGE", "s3")
+    with pytest.raises(ConfigError, match="ARCHIVE_S3_BUCKET"):
+        load_config("development")
+    monkeypatch.setenv("ARCHIVE_S3_BUCKET", "recordings")
+    monkeypatch.setenv("ARCHIVE_S3_ACCESS_KEY_ID", "minioadmin")
+    with pytest.raises(ConfigError, match="both"):
+        load_config("development")
+    monkeypatch.setenv("ARCHIVE_S3_SECRET_ACCESS_KEY", "minioadmin")
+    monkeypatch.setenv("ARCHIVE_S3_PATH_STYLE", "true")
+    config = load_config("development")
+    assert (config.ARCHIVE_S3_BUCKET, config.ARCHIVE_S3_PATH_STYLE, config.ARCHIVE_S3_MAX_ATTEMPTS) == \
+        ("recordings", True, 3)
+    monkeypatch.setenv("ARCHIVE_STORAGE", "ftp")
+    with pytest.raises(ConfigError, match="ARCHIVE_STORAGE"):
+        load_config("development")
