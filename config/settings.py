@@ -120,6 +120,8 @@ class BaseConfig:
     ARCHIVE_S3_TIMEOUT: float = 10.0  # seconds to connect, and to wait for each read
     ARCHIVE_S3_MAX_ATTEMPTS: int = 3  # per request, the first included
     AUDIO_DIR: str = str(ROOT.parent / "shared" / "data" / "audio")
+    # Largest request body (call-list uploads): 1M rows of CSV are ~50 MB.
+    MAX_UPLOAD_MB: int = 512
     SIP: SipSettings = field(default_factory=SipSettings)
 
     def read_env(self) -> "BaseConfig":
@@ -145,6 +147,7 @@ class BaseConfig:
         self.ARCHIVE_S3_TIMEOUT = _env_float("ARCHIVE_S3_TIMEOUT", self.ARCHIVE_S3_TIMEOUT)
         self.ARCHIVE_S3_MAX_ATTEMPTS = _env_int("ARCHIVE_S3_MAX_ATTEMPTS", self.ARCHIVE_S3_MAX_ATTEMPTS)
         self.AUDIO_DIR = _env("AUDIO_DIR", self.AUDIO_DIR)
+        self.MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", self.MAX_UPLOAD_MB)
         self.SIP = SipSettings.from_env()
         return self
 
@@ -177,6 +180,7 @@ class BaseConfig:
         """The upper-case keys Flask reads, plus our own."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["SQLALCHEMY_DATABASE_URI"] = self.DATABASE_URL
+        out["MAX_CONTENT_LENGTH"] = self.MAX_UPLOAD_MB * 1024 * 1024
         return out
 
 

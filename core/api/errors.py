@@ -50,6 +50,11 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        if exc.code == 413:
+            from flask_babel import gettext
+            exc.description = gettext("The upload is larger than %(mb)d MB (MAX_UPLOAD_MB); nothing was stored. "
+                                      "Split the file or ask an administrator to raise the limit.",
+                                      mb=-(-app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)))
         if not is_api_request():
             return exc
         return error_response(exc.code or 500, {"_schema": [exc.description or exc.name]})

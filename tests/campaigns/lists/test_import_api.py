@@ -379,3 +379,17 @@ def test_call_lists_of_a_campaign(as_role, campaign_list):
     assert r.status_code == 200
     assert [(x["name"], x["lead_count"]) for x in r.json] == [("first", 0), ("六月", 0)]
     assert tech.post(f"{API}/lists", json={"campaign_id": 999999, "name": "x"}).status_code == 404
+
+
+def test_an_upload_over_the_size_limit_is_refused_clearly_and_stores_nothing(app, session, as_role, monkeypatch,
+                                                                          campaign_list, tmp_path):
+    campaign, call_list = campaign_list
+    big = tmp_path / "big.csv"
+    big.write_text("phone\n" + "13800138000\n" * 140_000)          # ~1.7 MB
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    before = session.scalar(select(func.count()).select_from(ImportBatch))
+    r = upload(as_role("technician"), big, campaign, call_list)
+    assert r.status_code == 413
+    assert "1 MB" in r.json["errors"]["_schema"][0] and "MAX_UPLOAD_MB" in r.json["errors"]["_schema"][0]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(ImportBatch)) == before
