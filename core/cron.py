@@ -12,6 +12,8 @@ PERIODIC_JOBS += [
     {"queue": "recordings", "func": "recordings.jobs.sweep_recordings", "cron": "0 2 * * *"},
     {"queue": "recordings", "func": "recordings.jobs.purge_recordings", "cron": "30 3 * * *"},
     {"queue": "recordings", "func": "recordings.jobs.build_daily_bundles", "cron": "0 5 * * *"},
+    # call-list uploads never confirmed for import (and interrupted uploads) after 48 h
+    {"queue": "imports", "func": "campaigns.lists.jobs.expire_unconfirmed_uploads", "cron": "15 4 * * *"},
 ]
 
 

@@ -15,6 +15,7 @@ from core.models import AuditLog
 from tests.campaigns.lists.conftest import write_csv
 
 API = "/api/v1/lists"
+UTF8_SAMPLE = "cn_small_utf8.csv"
 
 
 def upload(user, path, campaign, call_list=None, **form):
@@ -393,3 +394,39 @@ def test_an_upload_over_the_size_limit_is_refused_clearly_and_stores_nothing(app
     assert "1 MB" in r.json["errors"]["_schema"][0] and "MAX_UPLOAD_MB" in r.json["errors"]["_schema"][0]
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(ImportBatch)) == before
+
+
+def test_unconfirmed_uploads_and_interrupted_ones_expire(app, session, as_role, campaign_list, samples):
+    import os
+    import time
+    from datetime import timedelta
+
+    from campaigns.lists.jobs import expire_unconfirmed_uploads
+    from core.clock import utcnow
+
+    campaign, call_list = campaign_list
+    tech = as_role("technician")
+    old = upload(tech, samples / UTF8_SAMPLE, campaign, call_list).json
+    fresh = upload(tech, samples / UTF8_SAMPLE, campaign, call_list).json
+    old_batch = session.get(ImportBatch, old["id"])
+    old_path = old_batch.stored_path
+    old_batch.created_at = utcnow() - timedelta(hours=49)
+    session.commit()
+    imports = os.path.join(app.instance_path, "imports")
+    stale_orphan, new_orphan = os.path.join(imports, "interrupted-old"), os.path.join(imports, "interrupted-new")
+    for folder in (stale_orphan, new_orphan):
+        os.makedirs(folder, exist_ok=True)
+    os.utime(stale_orphan, (time.time() - 50 * 3600,) * 2)
+
+    result = expire_unconfirmed_uploads(48)
+
+    assert result == {"expired_batches": 1, "orphan_folders": 1}
+    session.expire_all()
+    assert session.get(ImportBatch, old["id"]).status == "cancelled" and not os.path.exists(old_path)
+    kept = session.get(ImportBatch, fresh["id"])
+    assert kept.status == "pending" and os.path.exists(kept.stored_path)
+    assert not os.path.exists(stale_orphan) and os.path.exists(new_orphan)
+    assert session.scalar(select(func.count()).select_from(AuditLog)
+                          .where(AuditLog.action == "lists.upload_expired")) == 1
+    r = tech.post(f"{API}/batches/{old['id']}/confirm", json={"mapping": old["mapping"], "options": {}})
+    assert r.status_code in (404, 409) and r.json["errors"]
