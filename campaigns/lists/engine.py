@@ -8,7 +8,6 @@ insert order, JSON built by hand and lookups hoisted into locals.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # ensure_ascii=False flavour, implemented in C
 
@@ -63,6 +62,8 @@ class RowProcessor:
         self.hygiene = hygiene
         self.tally = Tally()
         self._field_keys = [(encode_basestring(k) + ":", i) for k, i in mapping.fields]
+        # rows at least this wide need no bounds check per field (the usual case)
+        self._full_width = max([i for _, i in mapping.fields] + list(mapping.phone) + list(mapping.name) + [-1]) + 1
 
     def process(self, numbered_rows) -> tuple[list[tuple], list[tuple]]:
         """Leads (LEAD_COLUMNS order) and rejects (REJECT_COLUMNS order) for a chunk of rows."""
@@ -77,7 +78,7 @@ class RowProcessor:
         field_keys = self._field_keys
         by_reason = self.tally.by_reason
         enc = encode_basestring
-        dumps = json.dumps
+        full_width = self._full_width
         count = 0
         for rownum, cells in numbered_rows:
             count += 1
@@ -120,7 +121,8 @@ class RowProcessor:
             elif dedup_campaign and primary_key in in_campaign:
                 reason = DUPLICATE_IN_CAMPAIGN
             if reason is not None or primary is None:
-                rejects.append((rownum, reason, detail, dumps(cells, ensure_ascii=False)))
+                # json.dumps(cells, ensure_ascii=False) for a list of str, without its Python-level encoder
+                rejects.append((rownum, reason, detail, "[" + ", ".join(map(enc, cells)) + "]"))
                 by_reason[reason] = by_reason.get(reason, 0) + 1
                 continue
             seen.add(primary_key)
@@ -128,7 +130,10 @@ class RowProcessor:
                 name = " ".join([cells[i].strip() for i in name_idx if i < width and cells[i]])[:128] or None
             else:
                 name = None
-            fields = "{" + ",".join([k + enc(cells[i] if i < width else "") for k, i in field_keys]) + "}"
+            if width >= full_width:
+                fields = "{" + ",".join([k + enc(cells[i]) for k, i in field_keys]) + "}"
+            else:
+                fields = "{" + ",".join([k + enc(cells[i] if i < width else "") for k, i in field_keys]) + "}"
             leads.append((
                 rownum, primary_raw[:64], primary.e164, "[]" if alts is None else '["' + '","'.join(alts) + '"]',
                 primary.number_type, primary.region, primary.geo, primary.timezone, name, fields,

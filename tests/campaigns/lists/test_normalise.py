@@ -1,11 +1,22 @@
 """The normaliser's fast path must give exactly what phonenumbers gives."""
 from __future__ import annotations
 
+import importlib.util
 import random
 
 import pytest
 
-from campaigns.lists.normalise import EMPTY, INVALID, NOT_A_NUMBER, TOO_LONG, TOO_SHORT, Normalised, Normaliser, normalise_full
+from campaigns.lists.normalise import (
+    EMPTY,
+    INVALID,
+    NOT_A_NUMBER,
+    TOO_LONG,
+    TOO_SHORT,
+    Normalised,
+    Normaliser,
+    normalise_full,
+)
+from core.paths import GEN_LEADS
 
 
 def _cn_mobile(rng):
@@ -69,3 +80,55 @@ def test_what_a_number_becomes():
                                         ("0000000000", INVALID), ("+86 000 0000 0000", INVALID)])
 def test_reject_reasons(raw, reason):
     assert Normaliser("CN").normalise(raw) == reason
+
+
+def _gen_leads():
+    spec = importlib.util.spec_from_file_location("gen_leads", GEN_LEADS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("country,region,count,seed", [("CN", "CN", 32_000, 11), ("US", "US", 16_000, 12),
+                                                       ("CN", "US", 2_000, 13), ("US", "CN", 2_000, 14)])
+def test_generated_lists_agree_with_phonenumbers(country, region, count, seed):
+    """52,000 rows of gen_leads.py (client-style formats, junk, duplicates;
+    also each country's file under the other default region): every phone
+    cell normalises exactly as plain phonenumbers does it."""
+    normaliser = Normaliser(region)
+    mismatches = []
+    for row in _gen_leads().rows(count, country, seed, 0.03):
+        raw = row["手机号码"] if country == "CN" else row["phone"]
+        got, want = normaliser.normalise(raw), normalise_full(raw, region, normaliser.lang)
+        if got != want:
+            mismatches.append((raw, got, want))
+    assert mismatches[:20] == []
+    assert normaliser.fast_hits > count // 10  # the fast path was really taken
+
+
+def test_every_chinese_mobile_prefix_agrees():
+    """The type of a Chinese mobile is computed once per 5-digit prefix:
+    one number of every prefix 13000-19999, checked against phonenumbers."""
+    rng = random.Random(5)
+    normaliser = Normaliser("CN")
+    for prefix in range(13000, 20000):
+        for raw in (f"{prefix}{rng.randrange(10**6):06d}", f"{prefix}{rng.randrange(10**6):06d}"):
+            assert normaliser.normalise(raw) == normalise_full(raw, "CN", "zh"), raw
+
+
+@pytest.mark.parametrize("numbers", [
+    ["2465210234", "2465211234"],  # Barbados: fixed line only with a 7th digit of 0, 3, 6 or 9
+    ["8766060123", "8766061123"],  # Jamaica: 876-606-0 is a fixed line, 876-606-1 is not valid
+])
+def test_nanp_numbers_are_typed_one_by_one(numbers):
+    for order in (numbers, numbers[::-1]):
+        normaliser = Normaliser("US")
+        for raw in order:
+            assert normaliser.normalise(raw) == normalise_full(raw, "US", "en"), raw
+
+
+@pytest.mark.parametrize("raw", ["０１０－６２３４５６７８", "１３８００１３８０００", "010-６２３４５６７８", "138００138000", "+86 0755 2345678", "0755 234567",
+                                 "0086 010 6234567", "+860215551234", "02012345", "+86 400 123 4567", "95588",
+                                 "0851 12345678", "+1 246 521 0234", "+1 876 606 1123"])
+def test_odd_shapes_agree(raw):
+    assert Normaliser("CN").normalise(raw) == normalise_full(raw, "CN", "zh")
