@@ -13,7 +13,7 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need python3 python3
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 need gcc gcc
-[ -e /usr/include/sys/socket.h ] || missing+=(libc6-dev)   # the pod's SIP guard (telephony/pjsip/sipguard.c)
+[ -e /usr/include/stdio.h ] || missing+=(libc6-dev)   # the pod's SIP guard (telephony/pjsip/sipguard.c)
 if [ "$mode" = test ]; then
   need pg_ctlcluster postgresql
   need sipp sip-tester
