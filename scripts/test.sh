@@ -9,5 +9,9 @@ mkdir -p artifacts
 echo "== tests on SQLite"
 .venv/bin/pytest -p no:cacheprovider "$@"
 echo "== tests on PostgreSQL (everything but the SIP, browser and slow process tests, which ran above)"
-pg_url=$(scripts/ensure_postgres.sh)
+pg_url=$(scripts/ensure_postgres.sh | tail -n1)
+case "$pg_url" in
+  postgresql*://*) ;;
+  *) echo "scripts/ensure_postgres.sh did not print a PostgreSQL URL: '$pg_url'" >&2; exit 1 ;;
+esac
 TEST_DATABASE_URL="$pg_url" .venv/bin/pytest -p no:cacheprovider -m "not sip and not browser and not slow and not sqlite_only" "$@"
