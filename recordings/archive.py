@@ -21,7 +21,6 @@ job fails, RQ retries it, the nightly sweep picks it up, and the source stays.
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -32,7 +31,7 @@ from core.clock import utcnow
 from core.db import db
 from recordings import codec
 from recordings.models import Recording
-from recordings.storage import ObjectMissing, StorageError, Store, setting, store_for
+from recordings.storage import ObjectMissing, StorageError, Store, remove_stale, setting, store_for
 
 ARCHIVED, RECORDED, FAILED, PURGED = "archived", "recorded", "failed", "purged"
 
@@ -74,10 +73,7 @@ def _scratch(store: Store, key: str, recording_id: int) -> Path:
     """A scratch name of this process (two runs of one recording never share a
     file); scratch files that a killed run left over an hour ago are removed."""
     folder = store.scratch_dir(key)
-    stale = time.time() - 3600
-    for leftover in folder.glob(f".{recording_id}.*.incoming"):
-        if leftover.stat().st_mtime < stale:
-            leftover.unlink(missing_ok=True)
+    remove_stale(folder, f".{recording_id}.*.incoming")
     return folder / f".{recording_id}.{os.getpid()}.{uuid.uuid4().hex[:8]}.incoming"
 
 

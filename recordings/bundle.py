@@ -25,7 +25,7 @@ from core.clock import utcnow
 from core.db import db
 from recordings import codec
 from recordings.models import DeliveryBundle, Recording
-from recordings.storage import StorageError, setting, store_for
+from recordings.storage import StorageError, remove_stale, setting, store_for
 from reports.window import day_range
 
 MANIFEST = "manifest.json"
@@ -93,7 +93,9 @@ def build(campaign_id: int, day: date, config, now: datetime | None = None) -> D
         entries = _entries(session, campaign_id, day, tz)
     key = bundle_key(code, campaign_id, day)
     store = store_for(config)
-    scratch = store.scratch_dir(key) / f".{Path(key).name}.{os.getpid()}.incoming"
+    folder = store.scratch_dir(key)
+    remove_stale(folder, f".{Path(key).name}.*.incoming")  # left by a worker killed mid-bundle
+    scratch = folder / f".{Path(key).name}.{os.getpid()}.incoming"
     files = []
     try:
         # Recordings are FLAC already: storing without deflate saves CPU for nothing lost.

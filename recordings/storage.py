@@ -32,6 +32,7 @@ import mimetypes
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,6 +82,25 @@ def _hash_stream(stream, sink=None) -> tuple[str, int]:
         if sink is not None:
             sink.write(block)
     return digest.hexdigest(), size
+
+
+SCRATCH_STALE_S = 3600.0
+
+
+def remove_stale(folder: Path, pattern: str, older_than_s: float = SCRATCH_STALE_S, now: float | None = None) -> int:
+    """Delete scratch files matching `pattern` in `folder` not touched for
+    `older_than_s` seconds: what a worker killed mid-job left behind (a live
+    job's file is younger, every write refreshes it).  Returns how many."""
+    limit = (time.time() if now is None else now) - older_than_s
+    removed = 0
+    for leftover in folder.glob(pattern):
+        try:
+            if leftover.is_file() and leftover.stat().st_mtime < limit:
+                leftover.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass  # another worker cleaned it first
+    return removed
 
 
 def file_info(path: str | os.PathLike) -> ObjectInfo:
@@ -349,7 +369,9 @@ class S3Store:
 
     @contextmanager
     def read_back(self, key: str) -> Iterator[ReadBack]:
-        fd, name = tempfile.mkstemp(dir=self.scratch_dir(key), prefix=".readback.")
+        folder = self.scratch_dir(key)
+        remove_stale(folder, ".readback.*")  # left by a worker killed during a read-back
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".readback.")
         try:
             with os.fdopen(fd, "wb") as handle:
                 sha256, size = self._read_all(key, handle)

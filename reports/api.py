@@ -13,7 +13,7 @@ from core.db import db
 from core.models import Role
 from core.redis_conn import app_queue
 from reports.models import Report
-from reports.schemas import CompileRequestSchema, QueuedSchema, ReportQuery, ReportSchema
+from reports.schemas import CompileRequestSchema, QueuedSchema, ReportQuery, ReportSchema, ReportSummarySchema
 
 bp = ApiBlueprint("reports_api", __name__, tag="reports", url_prefix="/reports")
 
@@ -31,7 +31,7 @@ def report_query(filters: dict):
     return stmt
 
 
-@bp.endpoint("", roles=READERS, query=ReportQuery, response=ReportSchema(exclude=("data",)), many=True,
+@bp.endpoint("", roles=READERS, query=ReportQuery, response=ReportSummarySchema, many=True,
              summary="Stored reports, newest day first")
 def list_reports(query):
     return db.session.scalars(report_query(query)).all()

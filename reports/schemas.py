@@ -32,6 +32,13 @@ class ReportSchema(Schema):
         return sorted((report.files or {}).keys())
 
 
+class ReportSummarySchema(ReportSchema):
+    """A report in a listing: everything but its figures."""
+
+    class Meta:
+        exclude = ("data",)
+
+
 class QueuedSchema(Schema):
     job_id = fields.Str()
     status = fields.Str()

@@ -9,7 +9,6 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import core.types
-import core.types
 
 revision: str = '0001'
 down_revision: Union[str, None] = None

@@ -89,7 +89,6 @@ def test_auto_fail_zeroes_the_total(as_role, optout_call, archive_dir):
 
 
 def test_agents_see_only_their_own_final_scores(as_role, session, optout_call, users, archive_dir):
-    from core.models import Role
     from recordings.models import QaReview
 
     qa = as_role("qa")

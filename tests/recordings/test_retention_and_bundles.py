@@ -3,6 +3,8 @@ delivery bundle carries a manifest that the verifier checks."""
 from __future__ import annotations
 
 import json
+import os
+import time
 import zipfile
 from datetime import date, datetime, timezone
 
@@ -50,8 +52,15 @@ def test_bundle_manifest_and_verification(session, archive_dir, campaign, make_r
     make_recording(campaign, started_at=datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc))  # another day
     for rec in (first, second):
         archive_recording(rec.id)
+    # A worker killed mid-bundle two hours ago left its partial zip beside the bundles.
+    folder = archive_dir / f"bundles/campaign_{campaign.id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    killed = folder / ".C1_2026-11-20.zip.4242.incoming"
+    killed.write_bytes(b"PK partial")
+    os.utime(killed, (time.time() - 7200,) * 2)
 
     assert build_daily_bundles("2026-11-20") == {campaign.id: f"bundles/campaign_{campaign.id}/C1_2026-11-20.zip"}
+    assert not killed.exists() and sorted(p.name for p in folder.iterdir()) == ["C1_2026-11-20.zip"]
     row = session.scalar(select(DeliveryBundle))
     path = archive_dir / row.path
     assert row.file_count == 2 and row.day == date(2026, 11, 20)

@@ -118,6 +118,28 @@ def test_archive_to_s3_verifies_before_the_source_goes(app, session, s3_archive,
     assert list((archive_dir / ".s3-incoming").iterdir()) == []  # no scratch or read-back file left
 
 
+def test_read_back_files_a_killed_worker_left_are_cleared(app, session, s3_archive, archive_dir, campaign,
+                                                          make_recording):
+    """A worker SIGKILLed while reading an object back leaves `.readback.*` in
+    the S3 scratch folder; the next read-back removes it once it is an hour old."""
+    import os
+    import time
+
+    scratch = archive_dir / ".s3-incoming"
+    scratch.mkdir(parents=True, exist_ok=True)
+    old, young = scratch / ".readback.killed1", scratch / ".readback.running"
+    for path in (old, young):
+        path.write_bytes(b"x" * 1000)
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+
+    rec = make_recording(campaign)
+    assert archive(rec.id, app.config) == "archived"
+    assert not old.exists()          # stale: gone
+    assert young.exists()            # could belong to a job still running: kept
+    assert sorted(p.name for p in scratch.iterdir()) == [".readback.running"]
+
+
 def test_a_corrupted_upload_keeps_the_source_and_a_rerun_repairs_it(app, session, s3_archive, campaign,
                                                                     make_recording):
     rec = make_recording(campaign)

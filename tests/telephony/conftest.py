@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-from core.paths import AUDIO  # noqa: E402
+from core.paths import AUDIO  # noqa: E402, F401  (re-exported to the test modules)
 AGENTS = {"1001": "agent-1", "1002": "agent-2", "1003": "agent-3", "4242": "agent-dtmf"}
 _used_ports: set[int] = set()
 
