@@ -10,7 +10,6 @@ store, and is read back through it for the hash recorded on its row.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -69,12 +68,8 @@ def _add(zf: zipfile.ZipFile, entry: dict, source) -> str:
     """Stream one stored recording into the zip; its SHA-256 as read."""
     info = zipfile.ZipInfo(entry["name"], date_time=datetime.fromisoformat(entry["started_local"]).timetuple()[:6])
     info.compress_type, info.external_attr = zipfile.ZIP_STORED, 0o644 << 16
-    digest = hashlib.sha256()
     with zf.open(info, "w") as out:
-        for block in iter(lambda: source.read(1 << 20), b""):
-            digest.update(block)
-            out.write(block)
-    return digest.hexdigest()
+        return codec.hash_stream(source, out)[0]
 
 
 def build(campaign_id: int, day: date, config, now: datetime | None = None) -> DeliveryBundle:
@@ -151,17 +146,14 @@ def verify(path: str | os.PathLike) -> list[str]:
             if name not in names:
                 problems.append(f"{name}: listed in the manifest but missing")
                 continue
-            digest, size = hashlib.sha256(), 0
             try:
                 with zf.open(name) as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(block)
-                        size += len(block)
+                    digest, size = codec.hash_stream(handle)
             except (zipfile.BadZipFile, OSError) as exc:  # a CRC error raises here
                 problems.append(f"{name}: unreadable ({exc})")
                 continue
-            if digest.hexdigest() != entry.get("sha256"):
-                problems.append(f"{name}: SHA-256 {digest.hexdigest()} differs from the manifest's")
+            if digest != entry.get("sha256"):
+                problems.append(f"{name}: SHA-256 {digest} differs from the manifest's")
             if entry.get("size") is not None and size != entry["size"]:
                 problems.append(f"{name}: {size} bytes, the manifest says {entry['size']}")
         for extra in sorted(names - listed - {MANIFEST}):

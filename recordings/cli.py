@@ -50,17 +50,18 @@ def check_storage():
     store = store_for(current_app.config)
     key = f"probe/{os.getpid()}.bin"
     data = os.urandom(4096)
+    expected = hashlib.sha256(data).hexdigest()
     probe = store.scratch_dir(key) / f".probe.{os.getpid()}"
     try:
         probe.write_bytes(data)
-        store.put(key, probe, hashlib.sha256(data).hexdigest())
+        store.put(key, probe, expected)
         digest, size = store.digest(key)
         store.delete(key)
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         probe.unlink(missing_ok=True)
-    if (digest, size) != (hashlib.sha256(data).hexdigest(), len(data)):
+    if (digest, size) != (expected, len(data)):
         raise click.ClickException(f"{store.describe(key)} read back different bytes ({size} bytes, {digest})")
     click.echo(f"OK: put, read back and deleted {store.describe(key)}")
 

@@ -76,12 +76,21 @@ def encode_flac(audio: Audio, dest: str | Path) -> None:
     sf.write(str(dest), audio.samples, audio.rate, format="FLAC", subtype="PCM_16")
 
 
+def hash_stream(stream, sink=None, chunk: int = 1 << 20) -> tuple[str, int]:
+    """SHA-256 (hex) and length of what `stream` yields to its end, copied to
+    `sink` on the way when one is given."""
+    digest, size = hashlib.sha256(), 0
+    for block in iter(lambda: stream.read(chunk), b""):
+        digest.update(block)
+        size += len(block)
+        if sink is not None:
+            sink.write(block)
+    return digest.hexdigest(), size
+
+
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(chunk), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hash_stream(handle, chunk=chunk)[0]
 
 
 def same_audio(a: Audio, b: Audio) -> bool:

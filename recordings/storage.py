@@ -26,7 +26,6 @@ refused) and says what to check.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import mimetypes
 import os
@@ -39,6 +38,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+
+from recordings.codec import hash_stream
 
 CHUNK = 1 << 20
 
@@ -72,16 +73,6 @@ def _check_key(key: str) -> str:
     if not key or key.startswith("/") or any(part in ("..", ".") for part in parts):
         raise StorageError(f"key {key!r} leaves the archive")
     return key
-
-
-def _hash_stream(stream, sink=None) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    for block in iter(lambda: stream.read(CHUNK), b""):
-        digest.update(block)
-        size += len(block)
-        if sink is not None:
-            sink.write(block)
-    return digest.hexdigest(), size
 
 
 SCRATCH_STALE_S = 3600.0
@@ -166,7 +157,7 @@ class LocalStore:
 
     def digest(self, key: str) -> tuple[str, int]:
         with self.open(key) as handle:
-            return _hash_stream(handle)
+            return hash_stream(handle)
 
     @contextmanager
     def read_back(self, key: str) -> Iterator[ReadBack]:
@@ -357,7 +348,7 @@ class S3Store:
         expected = self.stat(key).size
         body = self._get(key)
         try:
-            sha256, size = self._call(lambda: _hash_stream(body, sink), "GET", key)
+            sha256, size = self._call(lambda: hash_stream(body, sink), "GET", key)
         finally:
             body.close()
         if size != expected:
