@@ -40,7 +40,7 @@ def _url(db: str, given: str | None) -> str:
         folder = Path(tempfile.mkdtemp(prefix="bench_report_"))
         return f"sqlite:///{folder / 'bench.sqlite3'}"
     env = dict(os.environ, PGDB=os.environ.get("PGDB", "dialer_bench"))
-    return subprocess.check_output([str(ROOT / "scripts" / "ensure_postgres.sh")], env=env, text=True).strip().splitlines()[-1]
+    return subprocess.check_output([str(ROOT / "scripts" / "ensure_postgres.sh")], env=env, text=True).strip()
 
 
 def _reset_schema(url: str) -> None:

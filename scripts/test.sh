@@ -9,7 +9,7 @@ mkdir -p artifacts
 echo "== tests on SQLite"
 .venv/bin/pytest -p no:cacheprovider "$@"
 echo "== tests on PostgreSQL (everything but the SIP, browser and slow process tests, which ran above)"
-pg_url=$(scripts/ensure_postgres.sh | tail -n1)
+pg_url=$(scripts/ensure_postgres.sh)
 case "$pg_url" in
   postgresql*://*) ;;
   *) echo "scripts/ensure_postgres.sh did not print a PostgreSQL URL: '$pg_url'" >&2; exit 1 ;;
