@@ -19,7 +19,8 @@ if ! pg_isready -q -h 127.0.0.1 -p "$PGPORT" 2>/dev/null; then
     pg_createcluster "$version" main >&2
   fi
   # Its messages (e.g. "Removed stale pid file.") go to stderr: stdout is the URL only.
-  pg_ctlcluster "$version" main start >&2
+  # A postmaster that was just killed can still hold its socket lock for a moment: retry once.
+  pg_ctlcluster "$version" main start >&2 || { sleep 3; pg_ctlcluster "$version" main start >&2; }
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$PGPORT" && break; sleep 0.5; done
 fi
 run_psql() { su postgres -c "psql -p $PGPORT -qtA -c \"$1\""; }
