@@ -1,6 +1,7 @@
 """The Flask application factory."""
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -86,7 +87,18 @@ def create_app(env: str | None = None, **overrides) -> Flask:
     def _template_globals():
         return {"current_locale": select_locale()}
 
+    _freeze_startup_objects()
     return app
+
+
+def _freeze_startup_objects() -> None:
+    """Move what start-up built (modules, mappers, schemas, phone metadata:
+    ~200k objects, none of them garbage) out of the cyclic collector's sight.
+    Otherwise every full collection walks them all while serving, a pause of
+    200+ ms measured in the request that triggers it (a screen pop's goal is
+    300 ms).  Requests' own garbage is collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def _register_blueprints(app: Flask) -> None:

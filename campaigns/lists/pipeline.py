@@ -48,11 +48,15 @@ def forked(produce: Callable[[], Iterator]) -> Iterator:
     # Objects frozen before the fork are never visited by the child's garbage
     # collector, so their pages (phonenumbers' tables, ~100 MB) stay shared
     # instead of being copied page by page.
+    # A web or worker process froze its start-up objects already
+    # (core.app._freeze_startup_objects): they stay frozen.
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     try:
         proc.start()
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
     send.close()
 
     def run():
