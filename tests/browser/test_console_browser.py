@@ -5,6 +5,7 @@ reload mid-call without losing the draft, set the disposition; the
 wallboard follows; screen-pop latency measured over a series of calls."""
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from console.rates import percentile
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import keep_screen_pops, login, shot
 
 pytestmark = pytest.mark.browser
 
@@ -173,15 +174,19 @@ def test_agent_takes_a_call_fills_the_questionnaire_and_sets_the_disposition(
     assert supervisor.locator(f'article[data-campaign="{world.campaign.id}"] svg rect').count() > 0
 
 
-CALLS_FOR_LATENCY = 25
+CALLS_FOR_LATENCY = int(os.environ.get("SCREEN_POP_CALLS", "25"))
 
 
-def test_screen_pop_latency_over_a_series_of_calls(new_page, live_server, world, pod, as_role):
-    """p99 from the bridge event's `at` to the screen pop drawn: ≤ 300 ms."""
+def test_screen_pop_timings_over_a_series_of_calls(new_page, live_server, world, pod, as_role):
+    """Every call of a series is drawn, disposed of and timed once; the
+    supervisors' summary counts them all and reports the same percentiles.
+    Whether p99 is within 300 ms is for scripts/bench_screen_pop.py to say."""
     page = connected_ready_console(new_page, live_server, world, pod)
     leads = [world.lead, world.lead2]
+    uuids = []
     for n in range(CALLS_FOR_LATENCY):
         uuid = pod.bridge_call(world.agent.id, leads[n % 2].id)
+        uuids.append(uuid)
         page.wait_for_selector(f'#call[data-drawn="{uuid}"]')
         pod.end_call(uuid)
         page.wait_for_selector('#state-pill[data-state="wrapup"]')
@@ -192,16 +197,19 @@ def test_screen_pop_latency_over_a_series_of_calls(new_page, live_server, world,
         page.click("#btn-dispose")
         page.wait_for_selector('#state-pill[data-state="ready"]')
     samples = page.evaluate("window.consoleScreenPops")
-    assert len(samples) == CALLS_FOR_LATENCY
+    assert [s["attempt_uuid"] for s in samples] == uuids
     bridge_ms = [s["bridge_to_render_ms"] for s in samples]
     event_ms = [s["event_to_render_ms"] for s in samples]
-    p99 = percentile(bridge_ms, 99)
+    # the event reaches the page after the bridge (same machine; Date.now() has 1 ms steps)
+    assert all(0 <= e <= b + 2 for b, e in zip(bridge_ms, event_ms)), samples
+    keep_screen_pops("series", samples)
     print(f"\nscreen pop over {len(bridge_ms)} calls: bridge→drawn p50 {percentile(bridge_ms, 50):.0f} ms, "
-          f"p99 {p99:.0f} ms, max {max(bridge_ms):.0f} ms; event→drawn p99 {percentile(event_ms, 99):.0f} ms")
-    assert p99 <= 300
+          f"p99 {percentile(bridge_ms, 99):.0f} ms, max {max(bridge_ms):.0f} ms; "
+          f"event→drawn p99 {percentile(event_ms, 99):.0f} ms")
     summary = wait_for(lambda: (s := as_role("supervisor").get("/api/v1/console/metrics/screen-pop").json)
                        ["count"] == CALLS_FOR_LATENCY and s)
-    assert summary["p99_ms"] <= 300
+    assert summary["p99_ms"] == pytest.approx(percentile(bridge_ms, 99), abs=0.5)
+    assert summary["target_ms"] == 300
 
 
 def test_a_network_blip_keeps_the_call_and_the_draft(new_page, live_server, world, pod, app):
