@@ -209,7 +209,7 @@ def download_bundle(bundle_id: int):
     if bundle is None:
         raise not_found("bundle")
     try:
-        return send_stored(store_for(current_app.config), bundle.path, mimetype="application/zip",
+        return send_stored(store_for(current_app.config, bundle.storage), bundle.path, mimetype="application/zip",
                            download_name=bundle.path.rsplit("/", 1)[-1], as_attachment=True)
     except ObjectMissing:
         raise not_found("bundle file") from None

@@ -6,11 +6,13 @@ and the check a client (or we) run on it:
 
 Recordings are streamed out of the store each was archived in (local folder
 or S3) into the zip, hashed on the way; the zip goes into the configured
-store, and is read back through it for the hash recorded on its row.
+store, and is read back through it for the hash recorded on its row, with the
+store's name, so a bundle stays downloadable after ARCHIVE_STORAGE changes.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import zipfile
@@ -29,6 +31,8 @@ from reports.window import day_range
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 def bundle_key(campaign_code: str, campaign_id: int, day: date) -> str:
@@ -119,8 +123,22 @@ def build(campaign_id: int, day: date, config, now: datetime | None = None) -> D
         if row is None:
             row = DeliveryBundle(campaign_id=campaign_id, day=day)
             session.add(row)
-        row.path, row.sha256, row.file_count, row.manifest, row.created_at = key, digest, len(files), manifest, now
+        previous = (row.storage, row.path) if row.path else None
+        row.path, row.storage, row.sha256 = key, store.name, digest
+        row.file_count, row.manifest, row.created_at = len(files), manifest, now
+    if previous and previous != (store.name, key):
+        _remove_previous(config, *previous)
     return row
+
+
+def _remove_previous(config, storage: str, key: str) -> None:
+    """A rebuild went to another store (ARCHIVE_STORAGE changed): the old
+    zip is no longer listed anywhere, so it goes.  Failing to delete it
+    leaves an orphan, logged, and never fails the new bundle."""
+    try:
+        store_for(config, storage).delete(key)
+    except (StorageError, OSError) as exc:
+        log.warning("bundle rebuilt in another store; the old copy %s stays: %s", key, exc)
 
 
 def verify(path: str | os.PathLike) -> list[str]:

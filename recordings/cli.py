@@ -19,14 +19,19 @@ def verify_bundle(path):
     (bundles/campaign_<id>/<code>_<day>.zip, as on the bundles page).
     """
     from flask import current_app
+    from sqlalchemy import select
 
+    from core.db import db
     from recordings.bundle import main
+    from recordings.models import DeliveryBundle
     from recordings.storage import StorageError, store_for
 
     if Path(path).is_file():
         code = main(["verify", path])
     else:
-        store = store_for(current_app.config)
+        # the store the bundle was built in; a key not on record: the configured one
+        stored_in = db.session.scalar(select(DeliveryBundle.storage).where(DeliveryBundle.path == path).limit(1))
+        store = store_for(current_app.config, stored_in)
         try:
             with store.read_back(path) as copy:
                 click.echo(f"{store.describe(path)}: {copy.size} bytes, SHA-256 {copy.sha256}")

@@ -79,6 +79,7 @@ class DeliveryBundle(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
     path: Mapped[str] = mapped_column(String(500))
+    storage: Mapped[str] = mapped_column(String(8), default="local")  # the store the zip is in: local / s3
     sha256: Mapped[str] = mapped_column(String(64))
     file_count: Mapped[int] = mapped_column(Integer, default=0)
     manifest: Mapped[dict] = mapped_column(JSONType, default=dict)

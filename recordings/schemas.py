@@ -136,6 +136,7 @@ class BundleSchema(Schema):
     id = fields.Int()
     campaign_id = fields.Int()
     day = fields.Date()
+    storage = fields.Str()
     sha256 = fields.Str()
     file_count = fields.Int()
     created_at = fields.DateTime()

@@ -310,3 +310,33 @@ def test_check_storage_command(app, runner, s3_archive, monkeypatch):
     assert result.exit_code != 0 and "does not exist" in result.output
     with pytest.raises(StorageError):
         store_for(app.config).stat("campaign_1/x.flac")
+
+
+def test_a_bundle_stays_where_it_was_built_after_the_store_changes(app, as_role, session, runner, s3_archive,
+                                                                     archive_dir, campaign, make_recording,
+                                                                     monkeypatch):
+    rec = make_recording(campaign)
+    _configure(app, monkeypatch, {"ARCHIVE_STORAGE": "local"})
+    archive_recording(rec.id)
+    key = f"bundles/campaign_{campaign.id}/C1_2026-11-20.zip"
+    assert build_daily_bundles("2026-11-20") == {campaign.id: key}
+    row = session.scalar(select(DeliveryBundle))
+    assert row.storage == "local" and (archive_dir / key).exists()
+    local_zip = (archive_dir / key).read_bytes()
+
+    # Switched to S3: the bundle built before is still served and verified from the folder.
+    _configure(app, monkeypatch, {"ARCHIVE_STORAGE": "s3"})
+    tech = as_role("technician")
+    download = tech.get(f"/api/v1/recordings/bundles/{row.id}/download")
+    assert download.status_code == 200 and download.data == local_zip
+    assert tech.get("/api/v1/recordings/bundles").json[0]["storage"] == "local"
+    result = runner.invoke(args=["recordings", "verify-bundle", key])
+    assert result.exit_code == 0 and "OK: 1 file(s)" in result.output, result.output
+
+    # Rebuilt after the switch: the zip goes to S3 and the old copy leaves the folder.
+    assert build_daily_bundles("2026-11-20") == {campaign.id: key}
+    session.expire_all()
+    row = session.scalar(select(DeliveryBundle))
+    assert row.storage == "s3" and s3_archive.has(key) and not (archive_dir / key).exists()
+    download = tech.get(f"/api/v1/recordings/bundles/{row.id}/download")
+    assert download.status_code == 200 and download.data == s3_archive.object(key)
