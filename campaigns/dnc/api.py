@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import uuid
 
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 
 from campaigns.dnc import service
+from campaigns.dnc.jobs import JOB_KIND, dnc_import_job
 from campaigns.dnc.schemas import (
     DncAddSchema,
     DncEntrySchema,
     DncExportQuerySchema,
     DncImportFormSchema,
-    DncImportResultSchema,
+    DncImportJobSchema,
     DncPageSchema,
     DncRemoveSchema,
     DncSearchSchema,
@@ -25,7 +28,7 @@ from core.api.errors import ApiError, not_found
 from core.auth.access import current_user
 from core.db import db
 from core.models import Role
-from core.redis_conn import app_redis
+from core.redis_conn import app_queue, app_redis
 
 bp = ApiBlueprint("dnc_api", __name__, tag="do not call", url_prefix="/dnc")
 DNC_ROLES = (Role.TECHNICIAN, Role.MANAGER)
@@ -77,35 +80,68 @@ def remove(entry_id: int, body):
     return None
 
 
-@bp.endpoint("/imports", methods=["POST"], roles=DNC_ROLES, response=DncImportResultSchema, status=201,
-             summary="Bulk import a CSV/TXT/XLSX of numbers (multipart: file, scope, campaign_id, registry_name)")
+@bp.endpoint("/imports", methods=["POST"], roles=DNC_ROLES, response=DncImportJobSchema, status=202,
+             summary="Bulk import a CSV/TXT/XLSX of numbers (multipart: file, scope, campaign_id, registry_name); "
+                     "runs as a job: poll GET /dnc/imports/<job_id>")
 def bulk_import():
     form = DncImportFormSchema().load(request.form.to_dict())
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ApiError(422, _("Choose a file to upload."), "file")
-    folder = tempfile.mkdtemp(prefix="dnc-", dir=_tmp_dir())
-    path = os.path.join(folder, "upload")
-    upload.save(path)
+    scope = form["scope"]
     try:
-        scope = service.scope_for(db.session, form["scope"], form.get("campaign_id"))
-        summary = service.bulk_import(db.session, path, upload.filename, scope, current_user.id,
-                                      form.get("registry_name"), form.get("reason"), form.get("encoding"))
+        service.scope_for(db.session, scope, form.get("campaign_id"))
     except service.DncProblem as exc:
-        db.session.rollback()
         raise _problem(exc) from None
-    finally:
-        os.remove(path)
-        os.rmdir(folder)
-    db.session.commit()
-    numbers = summary.pop("numbers")
-    summary["removed_from_hoppers"] = service.announce_added(
-        app_redis(), numbers, scope.campaign_id, {"scope": scope.value, "registry_name": form.get("registry_name")})
-    return summary
+    folder = tempfile.mkdtemp(prefix="dnc-", dir=_upload_dir())
+    path = os.path.join(folder, "upload")
+    try:
+        upload.save(path)
+        service.check_file(path, upload.filename, form.get("encoding"))
+        job = app_queue("imports").enqueue(
+            dnc_import_job, path, upload.filename, scope, form.get("campaign_id"), current_user.id,
+            form.get("registry_name"), form.get("reason"), form.get("encoding"),
+            job_id=f"dnc-import-{uuid.uuid4().hex[:12]}", job_timeout=3600, result_ttl=7 * 86400,
+            meta={"kind": JOB_KIND, "user_id": current_user.id, "filename": upload.filename})
+    except Exception as exc:
+        shutil.rmtree(folder, ignore_errors=True)  # refused or not queued: nothing stays behind
+        if isinstance(exc, service.DncProblem):
+            raise _problem(exc) from None
+        raise
+    return {"job_id": job.id, "status": "queued", "filename": upload.filename}
 
 
-def _tmp_dir() -> str:
-    path = os.path.join(current_app.config["INSTANCE_PATH"], "tmp")
+@bp.endpoint("/imports/<job_id>", roles=DNC_ROLES, response=DncImportJobSchema,
+             summary="A bulk import's state: queued, started, finished (with the counts), refused (with the "
+                     "reason) or failed")
+def import_state(job_id: str):
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        job = Job.fetch(job_id, connection=app_redis(decode=False))
+    except NoSuchJobError:
+        raise not_found("import job") from None
+    if job.meta.get("kind") != JOB_KIND:
+        raise not_found("import job")
+    state = {"job_id": job.id, "filename": job.meta.get("filename")}
+    status = job.get_status()
+    if status == "finished":
+        result = job.return_value() or {}
+        if "errors" in result:
+            return {**state, "status": "refused", "errors": result["errors"]}
+        return {**state, "status": "finished", "result": result}
+    if status in ("failed", "stopped", "canceled"):
+        return {**state, "status": "failed",
+                "errors": {"_schema": [_("The import stopped before it finished; nothing was added. "
+                                         "Try again, or ask an administrator to look at the worker's log.")]}}
+    return {**state, "status": "started" if status == "started" else "queued"}
+
+
+def _upload_dir() -> str:
+    # Under <instance>/imports with the call lists' uploads: the nightly sweep
+    # removes folders a lost job left behind.
+    path = os.path.join(current_app.config["INSTANCE_PATH"], "imports")
     os.makedirs(path, exist_ok=True)
     return path
 

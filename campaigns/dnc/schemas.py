@@ -73,6 +73,16 @@ class DncImportResultSchema(Schema):
     removed_from_hoppers = fields.Int()
 
 
+class DncImportJobSchema(Schema):
+    """A bulk import running as a job; `result` once finished, `errors` when refused or failed."""
+
+    job_id = fields.Str()
+    status = fields.Str(metadata={"enum": ["queued", "started", "finished", "refused", "failed"]})
+    filename = fields.Str(allow_none=True)
+    result = fields.Nested(DncImportResultSchema)
+    errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()))
+
+
 class DncExportQuerySchema(Schema):
     scope = fields.Str(load_default=None, validate=validate.OneOf(SCOPES))
     campaign_id = fields.Int(load_default=None, validate=validate.Range(min=1))

@@ -104,15 +104,21 @@ def search(session, q: str | None = None, scope: str | None = None, campaign_id:
     return list(entries), total
 
 
+def check_file(path: str, filename: str, encoding: str | None = None):
+    """The file's layout, or DncProblem when it is not a readable table
+    (empty, binary, a broken or locked XLSX...): checked before queueing."""
+    try:
+        return inspect(path, filename, encoding=encoding)
+    except SourceError as exc:
+        raise DncProblem(422, exc.message, "file") from None
+
+
 def bulk_import(session, path: str, filename: str, scope: Scope, user_id, registry_name: str | None = None,
                 reason: str | None = None, encoding: str | None = None) -> dict:
     """Add every valid number of a CSV/TXT/XLSX file; numbers already listed
     in this scope are counted, not duplicated.  Returns the counts and the
     numbers added (for `announce_added`)."""
-    try:
-        info = inspect(path, filename, encoding=encoding)
-    except SourceError as exc:
-        raise DncProblem(422, exc.message, "file") from None
+    info = check_file(path, filename, encoding)
     normaliser = Normaliser(scope.region)
     looks = lambda v: isinstance(normaliser.normalise(v or ""), Normalised)  # noqa: E731
     sample = [c for _, c in rows(path, info, limit=20) if c is not None]

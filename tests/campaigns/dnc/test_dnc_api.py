@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaigns.models import Campaign, DncEntry
 from core.models import AuditLog
@@ -51,27 +52,95 @@ def test_add_search_remove_audited(session, as_role, users, campaign):
     assert ("dnc.remove", "entered by mistake", users["technician"].id) in actions
 
 
-def test_bulk_registry_import_and_export(session, as_role, campaign, tmp_path):
+def post_import(user, data: dict):
+    return user.client.post(f"{API}/imports", data=data, content_type="multipart/form-data",
+                            headers={"X-CSRFToken": user.csrf})
+
+
+def run_worker():
+    from rq import Worker
+
+    from core.redis_conn import app_queue
+
+    queue = app_queue("imports")
+    Worker([queue], connection=queue.connection).work(burst=True)
+
+
+def import_and_wait(user, data: dict) -> dict:
+    """Post the file, check it is queued, run the worker, return the job's final state."""
+    r = post_import(user, data)
+    assert r.status_code == 202, r.json
+    assert r.json["status"] == "queued" and r.json["job_id"].startswith("dnc-import-")
+    assert user.get(f"{API}/imports/{r.json['job_id']}").json["status"] == "queued"
+    run_worker()
+    state = user.get(f"{API}/imports/{r.json['job_id']}")
+    assert state.status_code == 200
+    return state.json
+
+
+def uploads_left(app) -> list:
+    root = Path(app.config["INSTANCE_PATH"]) / "imports"
+    return sorted(p.name for p in root.glob("dnc-*")) if root.exists() else []
+
+
+def test_bulk_registry_import_and_export(app, session, as_role, campaign, tmp_path):
     manager = as_role("manager")
     session.add(DncEntry(phone_e164="+8613700137000", scope="global"))
     session.commit()
     body = "电话\n13800138000\n13700137000\n暂无\n+86 139 0013 9000\n13800138000\n"
-    r = manager.client.post(f"{API}/imports", data={"file": (io.BytesIO(body.encode("gbk")), "registry.csv"),
-                                                    "registry_name": "工信部2026", "reason": "registry"},
-                            content_type="multipart/form-data", headers={"X-CSRFToken": manager.csrf})
-    assert r.status_code == 201, r.json
-    assert r.json == {"rows": 5, "added": 2, "already_listed": 2, "invalid": 1, "scope": "global",
-                      "registry_name": "工信部2026", "removed_from_hoppers": 0}
+    state = import_and_wait(manager, {"file": (io.BytesIO(body.encode("gbk")), "registry.csv"),
+                                      "registry_name": "工信部2026", "reason": "registry"})
+    assert state["status"] == "finished" and state["filename"] == "registry.csv"
+    assert state["result"] == {"rows": 5, "added": 2, "already_listed": 2, "invalid": 1, "scope": "global",
+                               "registry_name": "工信部2026", "removed_from_hoppers": 0}
+    session.expire_all()
     entries = session.scalars(select(DncEntry).where(DncEntry.registry_name == "工信部2026")).all()
     assert {e.phone_e164 for e in entries} == {"+8613800138000", "+8613900139000"}
     assert all(e.source == "registry" for e in entries)
+    assert uploads_left(app) == []  # the upload goes once the job has read it
     r = manager.get(f"{API}/export?registry_name=工信部2026")
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert rows[0][0] == "phone_e164" and sorted(r[0] for r in rows[1:]) == ["+8613800138000", "+8613900139000"]
-    # bad files get the same clear refusals as call-list imports
-    r = manager.client.post(f"{API}/imports", data={"file": (io.BytesIO(b""), "empty.csv")},
-                            content_type="multipart/form-data", headers={"X-CSRFToken": manager.csrf})
+    # bad files get the same clear refusals as call-list imports, at once, and nothing is queued or kept
+    r = post_import(manager, {"file": (io.BytesIO(b""), "empty.csv")})
     assert r.status_code == 422 and r.json["errors"]["file"]
+    r = post_import(manager, {"file": (io.BytesIO(b"\x00\x01\x02PK\xff" * 200), "junk.xlsx")})
+    assert r.status_code == 422 and r.json["errors"]["file"]
+    r = post_import(manager, {"file": (io.BytesIO(b"13800138000\n"), "n.txt"), "scope": "campaign"})
+    assert r.status_code == 422 and r.json["errors"]["campaign_id"]
+    r = post_import(manager, {"file": (io.BytesIO(b"13800138000\n"), "n.txt"), "scope": "campaign",
+                              "campaign_id": "4242"})
+    assert r.status_code == 404
+    assert uploads_left(app) == []
+    from core.redis_conn import app_queue
+    assert app_queue("imports").count == 0
+
+
+def test_a_file_refused_by_the_job_adds_nothing(app, session, as_role, campaign):
+    """The header reads as UTF-8, a later row does not: the job refuses the
+    whole file with the reason, in one transaction, so nothing is added."""
+    manager = as_role("manager")
+    from campaigns.lists.sources import SAMPLE_BYTES
+
+    rows = "\n".join(f"138{n:08d}" for n in range(1, 2 * SAMPLE_BYTES // 12)) + "\n"  # beyond the checked head
+    body = ("phone\n" + rows).encode() + "13912345678,张三\n".encode("gbk")
+    state = import_and_wait(manager, {"file": (io.BytesIO(body), "mixed.csv"), "encoding": "utf-8"})
+    assert state["status"] == "refused" and "encoding" in state["errors"], state
+    assert session.scalar(select(func.count()).select_from(DncEntry)) == 0
+    assert uploads_left(app) == []
+
+
+def test_import_state_answers_only_for_dnc_import_jobs(app, as_role):
+    from core.redis_conn import app_queue
+
+    manager = as_role("manager")
+    assert manager.get(f"{API}/imports/no-such-job").status_code == 404
+    other = app_queue("imports").enqueue("campaigns.lists.jobs.import_job", 1, job_id="import-1-abc")
+    try:
+        assert manager.get(f"{API}/imports/{other.id}").status_code == 404
+    finally:
+        other.delete()
+    assert as_role("agent").get(f"{API}/imports/no-such-job").status_code == 403
 
 
 def test_registry_numbers_are_scrubbed_from_imports(app, session, as_role, campaign, tmp_path):
@@ -141,8 +210,6 @@ def test_bulk_import_purges_hoppers_too(app, session, redis_client, as_role, cam
     hopper = Hopper(redis_client, campaign.id)
     hopper.push([(n, f"+86138{n:08d}", float(n)) for n in range(1, 201)])
     body = "\n".join(f"138{n:08d}" for n in range(1, 101)) + "\n"
-    manager = as_role("manager")
-    r = manager.client.post(f"{API}/imports", data={"file": (io.BytesIO(body.encode()), "numbers.txt")},
-                            content_type="multipart/form-data", headers={"X-CSRFToken": manager.csrf})
-    assert r.status_code == 201 and r.json["added"] == 100 and r.json["removed_from_hoppers"] == 100
+    state = import_and_wait(as_role("manager"), {"file": (io.BytesIO(body.encode()), "numbers.txt")})
+    assert state["result"]["added"] == 100 and state["result"]["removed_from_hoppers"] == 100
     assert hopper.size() == 100 and not hopper.contains(50) and hopper.contains(150)

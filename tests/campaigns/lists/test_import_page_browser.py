@@ -59,3 +59,31 @@ def test_dnc_page_add_and_remove(app, session, users, live_server, new_page):  #
     page.click("#entries tbody tr button")
     page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 0")
     assert session.scalar(select(func.count()).select_from(DncEntry)) == 0
+
+
+def test_dnc_page_bulk_import_waits_for_the_job(app, session, users, live_server, new_page, tmp_path):  # noqa: F811
+    """The page posts the file, shows the job queued, and reports the counts
+    once a worker has run it; a refused file shows its reason."""
+    numbers = tmp_path / "registry.txt"
+    numbers.write_text("13800138000\n13900139000\n不是号码\n", encoding="utf-8")
+    page = new_page()
+    login(page, live_server, users["manager"].username)
+    page.goto(f"{live_server}/dnc/")
+    page.set_input_files('#import-form input[name="file"]', str(numbers))
+    page.fill('#import-form input[name="registry_name"]', "工信部")
+    page.click('#import-form button[type="submit"]')
+    page.wait_for_selector('#import-result[data-status="queued"]')
+    assert page.is_disabled('#import-form button[type="submit"]')
+    run_worker(app)
+    page.wait_for_selector('#import-result[data-status="finished"]')
+    assert page.inner_text("#import-result").startswith("新增 2 个") and "无效 1 个" in page.inner_text("#import-result")
+    page.wait_for_function("document.querySelectorAll('#entries tbody tr').length === 2")
+    assert session.scalar(select(func.count()).select_from(DncEntry)) == 2
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    page.set_input_files('#import-form input[name="file"]', str(empty))
+    page.click('#import-form button[type="submit"]')
+    page.wait_for_selector("#import-result.error")
+    assert page.inner_text("#import-result")
+    assert not page.is_disabled('#import-form button[type="submit"]')
