@@ -32,12 +32,13 @@ def _settings():
 
 def _checkpoint(stage: str) -> None:
     # Fault tests only: ARCHIVE_TEST_MARKER names a file that gets each stage
-    # reached, ARCHIVE_TEST_PAUSE="stage:seconds" holds the job there so a test
-    # can kill the worker at a known point.
+    # reached (and the pid of the process running the job: RQ's work horse
+    # has a session of its own), ARCHIVE_TEST_PAUSE="stage:seconds" holds the
+    # job there so a test can kill the worker at a known point.
     marker = os.environ.get("ARCHIVE_TEST_MARKER")
     if marker:
         with open(marker, "a") as handle:
-            handle.write(stage + "\n")
+            handle.write(f"{stage} pid:{os.getpid()}\n")
     pause = os.environ.get("ARCHIVE_TEST_PAUSE", "")
     if pause.partition(":")[0] == stage:
         time.sleep(float(pause.partition(":")[2] or 0))

@@ -44,6 +44,20 @@ def _wait_for(marker: Path, stage: str, proc, timeout=120):
     raise AssertionError(f"worker never reached {stage}")
 
 
+def _gone(pid: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            with open(f"/proc/{pid}/stat") as fh:  # a zombie (reaped by init soon) counts as gone
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return
+        except (ProcessLookupError, FileNotFoundError):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the work horse {pid} is still running")
+
+
 @pytest.mark.parametrize("stage", ["encoded", "stored", "committed"])
 def test_sigkill_mid_archive_then_recovery(stage, app, session, tmp_path, archive_dir, campaign, make_recording):
     from core.redis_conn import app_queue
@@ -58,8 +72,13 @@ def test_sigkill_mid_archive_then_recovery(stage, app, session, tmp_path, archiv
 
     first = _worker(tmp_path, archive_dir, marker, pause=f"{stage}:120")
     _wait_for(marker, stage, first)
-    os.killpg(first.pid, signal.SIGKILL)  # the worker and its work horse, mid-job
+    # The worker and its work horse (in a session of its own), mid-job.
+    horse = int(next(t for t in marker.read_text().split() if t.startswith("pid:"))[4:])
+    assert horse != first.pid
+    os.kill(horse, signal.SIGKILL)
+    os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
+    _gone(horse)
 
     session.expire_all()
     half = session.get(Recording, rec.id)
