@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-from bench_import import PeakRss, make_file  # noqa: E402
+from bench_import import PeakRss, fresh_database, make_file  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -36,24 +36,16 @@ def main(argv=None) -> int:
     path = make_file(args.rows, "CN", "utf-8")
     tmp = tempfile.mkdtemp(prefix="bench_dnc_")
     url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    from sqlalchemy import func, select, text
+    if url.startswith("postgresql") and not args.reset:
+        ap.error("--reset is required for PostgreSQL (the database is wiped)")
+    fresh_database(url)
+    from sqlalchemy import func, select
 
-    import core.all_models  # noqa: F401
-    from core.db import db, make_engine
-    from core.migrate import upgrade_head
+    from core.db import db
     from core.redis_conn import resolve_url, stop_embedded
 
-    if url.startswith("postgresql"):
-        if not args.reset:
-            ap.error("--reset is required for PostgreSQL (the database is wiped)")
-        eng = make_engine(url)
-        with eng.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        eng.dispose()
-    upgrade_head(url)
     os.environ["DATABASE_URL"] = url
     os.environ["REDIS_URL"] = resolve_url(None, tmp)
-    db.configure(url)
 
     from campaigns.dnc.jobs import dnc_import_job
     from campaigns.lists.normalise import Normaliser

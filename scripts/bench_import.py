@@ -93,6 +93,16 @@ def _cpu_split() -> tuple[float, float]:
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
+def fresh_database(url: str) -> None:
+    """Rebuild the database (a PostgreSQL one wiped first) and bind the session factory."""
+    import core.all_models  # noqa: F401
+    from core.db import db
+    from core.migrate import rebuild
+
+    rebuild(url)
+    db.configure(url)
+
+
 def make_file(rows: int, country: str, encoding: str) -> str:
     path = f"/tmp/bench_leads_{country}_{rows}_{encoding}.csv"
     if not os.path.exists(path):
@@ -140,23 +150,12 @@ def main(argv=None) -> int:
     tmp = tempfile.mkdtemp(prefix="bench_import_")
     url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
 
-    from sqlalchemy import text
-
-    import core.all_models  # noqa: F401
-    from core.db import db, make_engine
-    from core.migrate import upgrade_head
-
-    if url.startswith("postgresql"):
-        if not args.reset:
-            ap.error("--reset is required for PostgreSQL (the database is wiped)")
-        eng = make_engine(url)
-        with eng.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        eng.dispose()
-    upgrade_head(url)
-    db.configure(url)
+    if url.startswith("postgresql") and not args.reset:
+        ap.error("--reset is required for PostgreSQL (the database is wiped)")
+    fresh_database(url)
 
     from campaigns.lists import service
+    from core.db import db
     from campaigns.lists.importer import run_batch
     from campaigns.lists.normalise import Normaliser
     from campaigns.models import CallList, Campaign, DncEntry

@@ -43,20 +43,6 @@ def _url(db: str, given: str | None) -> str:
     return subprocess.check_output([str(ROOT / "scripts" / "ensure_postgres.sh")], env=env, text=True).strip()
 
 
-def _reset_schema(url: str) -> None:
-    from sqlalchemy import text
-
-    from core.db import make_engine
-    from core.migrate import upgrade_head
-
-    if url.startswith("postgresql"):
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    upgrade_head(url)
-
-
 def _fmt(moment: datetime | None) -> str | None:
     return None if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
@@ -192,8 +178,10 @@ def main(argv=None) -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="bench_report_inst_"))
     if not args.keep:
+        from core.migrate import rebuild
+
         t0 = time.perf_counter()
-        _reset_schema(url)
+        rebuild(url)
         print(f"schema in {time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()
         _load(url, args.rows, args.noise, args.campaigns, args.agents)
